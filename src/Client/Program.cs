@@ -1,0 +1,2 @@
+// Replaced by the command-line front end during integration.
+return 0;
