@@ -11,7 +11,7 @@ public class TorchSharpLoadsTests
     public void Conv3dForwardAndBackwardRunOnCpu()
     {
         using var conv = nn.Conv3d(3, 4, 3, padding: 1);
-        using var x = randn(2, 3, 4, 8, 8, requires_grad: true);
+        using var x = randn(new long[] { 2, 3, 4, 8, 8 }, requires_grad: true);
         using var y = conv.forward(x);
         using var loss = y.square().mean();
         loss.backward();
