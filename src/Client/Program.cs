@@ -1,2 +1,3 @@
-// Replaced by the command-line front end during integration.
-return 0;
+using Cluster.Client;
+
+return CommandLine.Run(args, Console.Out, Console.Error);
