@@ -26,7 +26,7 @@ public static class StateDictLoader
         var mismatched = new List<ShapeMismatch>();
         var renamed = new List<KeyRename>();
 
-        foreach (var (modelKey, target) in module.state_dict())
+        foreach (var (modelKey, target) in ModuleStateEntries.InPyTorchOrder(module))
         {
             string? checkpointKey = Candidates(modelKey, options.MapKeys).FirstOrDefault(available.ContainsKey);
             if (checkpointKey is null)

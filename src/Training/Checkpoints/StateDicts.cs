@@ -12,7 +12,7 @@ public static class StateDicts
     public static Dictionary<string, Tensor> FromModule(nn.Module module)
     {
         var copies = new Dictionary<string, Tensor>();
-        foreach (var (name, tensor) in module.state_dict())
+        foreach (var (name, tensor) in ModuleStateEntries.InPyTorchOrder(module))
         {
             using var detached = tensor.detach();
             copies[name] = detached.to(CPU, copy: true);
