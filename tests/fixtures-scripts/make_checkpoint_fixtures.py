@@ -7,6 +7,10 @@ python3-torch 1.13 / python3-torchvision 0.14). Run from the repository root:
 import collections
 import json
 import os
+import sys
+import types
+
+import numpy as np
 
 import torch
 from torch import nn
@@ -97,6 +101,7 @@ def write_dtypes():
         shared_head=shared[:4],
         shared_tail=shared[4:].view(2, 3),
     )
+    tensors["parameter"] = nn.Parameter(torch.tensor([1.5, -2.0]))  # pickled through torch._utils._rebuild_parameter
     assert not tensors["transposed"].is_contiguous()
     assert tensors["shared_head"].storage().data_ptr() == tensors["shared_tail"].storage().data_ptr()
     save(tensors, "dtypes.pth")
@@ -104,7 +109,7 @@ def write_dtypes():
         key: {
             "dtype": str(t.dtype).replace("torch.", ""),
             "shape": list(t.shape),
-            "values": t.double().flatten().tolist() if t.dtype != torch.int64 else t.flatten().tolist(),
+            "values": t.detach().double().flatten().tolist() if t.dtype != torch.int64 else t.flatten().tolist(),
         }
         for key, t in tensors.items()
     }
@@ -185,9 +190,43 @@ def write_optimizer_checkpoint():
         json.dump({"momentum_buffers": expected, "param_groups": state["param_groups"]}, f, indent=1)
 
 
+class HistoryBuffer:
+    """Stands in for mmengine.logging.HistoryBuffer (pickled under that name): an object whose state holds numpy arrays."""
+
+    def __init__(self, values):
+        self._log_history = np.array(values)
+        self._count_history = np.ones(len(values), dtype=np.int64)
+        self.max_length = 1000000
+
+
+def register_as(cls, module_name):
+    # pickle stores classes by importable name; make the stand-in importable under MMEngine's module path.
+    parts = module_name.split(".")
+    for i in range(1, len(parts) + 1):
+        sys.modules.setdefault(".".join(parts[:i]), types.ModuleType(".".join(parts[:i])))
+    setattr(sys.modules[module_name], cls.__name__, cls)
+    cls.__module__ = module_name
+
+
+def write_mmengine_resume_like():
+    register_as(HistoryBuffer, "mmengine.logging.history_buffer")
+    torch.manual_seed(5)
+    model = nn.Linear(2, 2)
+    checkpoint = {
+        "meta": {"epoch": 2, "iter": 20, "best_score": np.float64(0.75)},
+        "state_dict": model.state_dict(),
+        "message_hub": {
+            "log_scalars": {"train/loss": HistoryBuffer([0.5, 0.25])},
+            "runtime_info": {"epoch": 2, "iter": 20},
+        },
+    }
+    save(checkpoint, "mmengine_resume_like.pth")
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     write_narrow_resnets()
     write_dtypes()
     write_mmaction_style()
     write_optimizer_checkpoint()
+    write_mmengine_resume_like()

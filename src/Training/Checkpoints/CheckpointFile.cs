@@ -10,14 +10,23 @@ namespace Cluster.Training.Checkpoints;
 public static class CheckpointFile
 {
     /// <summary>The whole object tree of a file written by <c>torch.save</c>.</summary>
-    public static object? Read(string path)
+    /// <param name="path">The .pth file.</param>
+    /// <param name="allowUnknownClasses">
+    /// Keep Python classes other than torch's tensors/storages, OrderedDict and bytes as <see cref="PythonObject"/> data
+    /// instead of refusing the file (e.g. numpy values and MMEngine's HistoryBuffer in an MMEngine checkpoint's
+    /// <c>message_hub</c>). Nothing is executed either way.
+    /// </param>
+    public static object? Read(string path, bool allowUnknownClasses = false)
     {
         using var stream = File.OpenRead(path);
-        return TorchArchiveReader.Read(stream, path);
+        return TorchArchiveReader.Read(stream, path, allowUnknownClasses);
     }
 
     /// <summary>A checkpoint with its state_dict located (top level, <c>state_dict</c> or <c>model</c>) and <c>meta</c>.</summary>
-    public static Checkpoint Load(string path) => Checkpoint.FromTree(Read(path), path);
+    /// <param name="path">The .pth file.</param>
+    /// <param name="allowUnknownClasses">As for <see cref="Read"/>.</param>
+    public static Checkpoint Load(string path, bool allowUnknownClasses = false) =>
+        Checkpoint.FromTree(Read(path, allowUnknownClasses), path);
 
     /// <summary>
     /// Writes a tree that <c>torch.load</c> reads. Atomic: written to a temporary file beside the target, then renamed

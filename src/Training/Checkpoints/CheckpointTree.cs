@@ -30,6 +30,10 @@ public static class CheckpointTree
                         pending.Push(item);
                     }
                     break;
+                case PythonObject instance:
+                    pending.Push(instance.State);
+                    pending.Push(instance.Arguments);
+                    break;
                 case IEnumerable items:
                     foreach (var item in items.Cast<object?>().Reverse())
                     {

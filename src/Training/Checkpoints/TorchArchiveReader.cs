@@ -12,7 +12,7 @@ internal static class TorchArchiveReader
 {
     private const string PickleName = "data.pkl";
 
-    public static object? Read(Stream stream, string source)
+    public static object? Read(Stream stream, string source, bool allowUnknownClasses)
     {
         ZipArchive zip;
         try
@@ -33,7 +33,7 @@ internal static class TorchArchiveReader
             using var storages = new StorageLoader(zip, prefix, source);
             try
             {
-                return Unpickler.Load(ReadEntry(pickleEntry, source), new TorchPickleResolver(storages.Load));
+                return Unpickler.Load(ReadEntry(pickleEntry, source), new TorchPickleResolver(storages.Load, allowUnknownClasses));
             }
             catch (PickleException e)
             {

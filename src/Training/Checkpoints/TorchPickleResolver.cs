@@ -6,8 +6,9 @@ namespace Cluster.Training.Checkpoints;
 /// <summary>
 /// The Python classes allowed in a torch checkpoint pickle and what they become in C#; anything else is refused by name.
 /// Tensors are rebuilt as strided views over their storage, exactly as PyTorch does, so views sharing a storage share memory.
+/// With <paramref name="allowUnknownClasses"/>, other classes become <see cref="PythonClass"/> / <see cref="PythonObject"/> data.
 /// </summary>
-internal sealed class TorchPickleResolver(Func<TorchStorageType, string, long, Tensor> loadStorage) : IPickleResolver
+internal sealed class TorchPickleResolver(Func<TorchStorageType, string, long, Tensor> loadStorage, bool allowUnknownClasses) : IPickleResolver
 {
     public object ResolveGlobal(string module, string name) => (module, name) switch
     {
@@ -21,6 +22,7 @@ internal sealed class TorchPickleResolver(Func<TorchStorageType, string, long, T
         ("builtins", "set") or ("builtins", "frozenset") => new PickleCallable(args =>
             args.Length == 0 ? new List<object?>() : new List<object?>(args[0] as List<object?> ?? [])),
         ("torch", _) when TorchStorageType.FromClassName(name) is { } storageType => storageType,
+        _ when allowUnknownClasses => new PythonClass($"{module}.{name}"),
         _ => throw new PickleException($"unsupported Python class {module}.{name}"),
     };
 

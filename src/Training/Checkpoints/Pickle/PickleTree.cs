@@ -52,6 +52,11 @@ internal static class PickleTree
                     tuple[i] = Normalize(tuple[i], done);
                 }
                 return value;
+            case PythonObject instance:
+                done[value] = value;
+                Normalize(instance.Arguments, done);
+                instance.State = Normalize(instance.State, done);
+                return value;
             default:
                 return value;
         }

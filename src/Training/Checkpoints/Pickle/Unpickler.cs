@@ -146,9 +146,11 @@ internal sealed class Unpickler
                     break;
                 }
             case Build:
-                PopValue();
-                RequireOrderedDictionary(Peek(), at);
-                break;
+                {
+                    var state = PopValue();
+                    SetState(Peek(), state, at);
+                    break;
+                }
             case BinPersId: Push(_resolver.PersistentLoad(PopValue())); break;
             default:
                 throw new PickleException($"unsupported pickle opcode 0x{opcode:x2} at byte {at}");
@@ -157,24 +159,31 @@ internal sealed class Unpickler
 
     private static object? Call(object? callable, object? args, int at)
     {
-        if (callable is not PickleCallable function)
-        {
-            throw new PickleException($"cannot call a {callable?.GetType().Name ?? "None"} at byte {at}");
-        }
         if (args is not object?[] arguments)
         {
             throw new PickleException($"call arguments are not a tuple at byte {at}");
         }
-        return function(arguments);
+        return callable switch
+        {
+            PickleCallable function => function(arguments),
+            PythonClass type => new PythonObject(type.Name, arguments),
+            _ => throw new PickleException($"cannot call a {callable?.GetType().Name ?? "None"} at byte {at}"),
+        };
     }
 
-    // BUILD sets instance attributes. The only instances torch files carry besides tensors are OrderedDicts whose
-    // attributes (state_dict()'s `_metadata` version table) mean nothing outside PyTorch, so their state is dropped.
-    private static void RequireOrderedDictionary(object? target, int at)
+    // BUILD sets instance attributes. OrderedDict attributes (state_dict()'s `_metadata` version table) mean nothing
+    // outside PyTorch, so they are dropped; placeholders of unknown classes keep theirs.
+    private static void SetState(object? target, object? state, int at)
     {
-        if (target is not Dictionary<object, object?>)
+        switch (target)
         {
-            throw new PickleException($"cannot set attributes on a {target?.GetType().Name ?? "None"} at byte {at}");
+            case Dictionary<object, object?>:
+                break;
+            case PythonObject instance:
+                instance.State = state;
+                break;
+            default:
+                throw new PickleException($"cannot set attributes on a {target?.GetType().Name ?? "None"} at byte {at}");
         }
     }
 
