@@ -62,9 +62,9 @@ def randomise_batch_norms(model):
     model.eval()
 
 
-def save(obj, name):
+def save(obj, name, **options):
     path = os.path.join(OUT, name)
-    torch.save(obj, path)
+    torch.save(obj, path, **options)
     print(f"{path}: {os.path.getsize(path)} bytes")
 
 
@@ -190,6 +190,20 @@ def write_optimizer_checkpoint():
         json.dump({"momentum_buffers": expected, "param_groups": state["param_groups"]}, f, indent=1)
 
 
+def write_protocol4():
+    # torch.save(pickle_protocol=4) exercises FRAME, MEMOIZE, SHORT_BINUNICODE, BINBYTES and EMPTY_SET/ADDITEMS.
+    tree = {
+        "name": "\u00fcn\u00efcode",
+        "bytes": b"\x00\xffab",
+        "set": {7},
+        "tuple": (1, 2.5, None, True),
+        "negative": -(2**60),
+        "int16": torch.tensor([-3, 300], dtype=torch.int16),
+        "int8": torch.tensor([-128, 127], dtype=torch.int8),
+    }
+    save(tree, "protocol4.pth", pickle_protocol=4)
+
+
 class HistoryBuffer:
     """Stands in for mmengine.logging.HistoryBuffer (pickled under that name): an object whose state holds numpy arrays."""
 
@@ -230,3 +244,4 @@ if __name__ == "__main__":
     write_mmaction_style()
     write_optimizer_checkpoint()
     write_mmengine_resume_like()
+    write_protocol4()

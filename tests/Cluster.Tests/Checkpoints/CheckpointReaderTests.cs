@@ -95,6 +95,30 @@ public class CheckpointReaderTests
         Assert.Equal(new object?[] { 0L, 1L, 2L, 3L }, (List<object?>)group["params"]!);
     }
 
+    [Fact]
+    public void Protocol4PickleReadsToo()
+    {
+        var tree = (Dictionary<string, object?>)CheckpointFile.Read(PathOf("protocol4.pth"))!;
+        try
+        {
+            Assert.Equal("\u00fcn\u00efcode", tree["name"]);
+            Assert.Equal(new byte[] { 0x00, 0xff, (byte)'a', (byte)'b' }, (byte[])tree["bytes"]!);
+            Assert.Equal(new object?[] { 7L }, (List<object?>)tree["set"]!);
+            Assert.Equal(new object?[] { 1L, 2.5, null, true }, (object?[])tree["tuple"]!);
+            Assert.Equal(-(1L << 60), tree["negative"]);
+            var int16 = (Tensor)tree["int16"]!;
+            Assert.Equal(ScalarType.Int16, int16.dtype);
+            Assert.Equal(new[] { -3.0, 300.0 }, Doubles(int16));
+            var int8 = (Tensor)tree["int8"]!;
+            Assert.Equal(ScalarType.Int8, int8.dtype);
+            Assert.Equal(new[] { -128.0, 127.0 }, Doubles(int8));
+        }
+        finally
+        {
+            CheckpointTree.DisposeTensors(tree);
+        }
+    }
+
     [Theory]
     [InlineData("resnet18_narrow.pth", 122, "layer4.1.bn2.running_var", new long[] { 64 })]
     [InlineData("resnet50_narrow.pth", 320, "layer4.2.conv3.weight", new long[] { 256, 64, 1, 1 })]
