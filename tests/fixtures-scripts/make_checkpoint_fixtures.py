@@ -190,18 +190,22 @@ def write_optimizer_checkpoint():
         json.dump({"momentum_buffers": expected, "param_groups": state["param_groups"]}, f, indent=1)
 
 
-def write_protocol4():
-    # torch.save(pickle_protocol=4) exercises FRAME, MEMOIZE, SHORT_BINUNICODE, BINBYTES and EMPTY_SET/ADDITEMS.
+def write_python_values():
+    # Protocol 2 (torch's default) spells sets and empty bytes as __builtin__ calls and bytes as _codecs.encode;
+    # protocol 4 uses FRAME, MEMOIZE, STACK_GLOBAL, SHORT_BINUNICODE, SHORT_BINBYTES and EMPTY_SET/ADDITEMS.
     tree = {
         "name": "\u00fcn\u00efcode",
         "bytes": b"\x00\xffab",
+        "empty_bytes": b"",
         "set": {7},
+        "frozenset": frozenset([8]),
         "tuple": (1, 2.5, None, True),
         "negative": -(2**60),
         "int16": torch.tensor([-3, 300], dtype=torch.int16),
         "int8": torch.tensor([-128, 127], dtype=torch.int8),
     }
-    save(tree, "protocol4.pth", pickle_protocol=4)
+    for protocol in (2, 4):
+        save(tree, f"python_values_protocol{protocol}.pth", pickle_protocol=protocol)
 
 
 class HistoryBuffer:
@@ -244,4 +248,4 @@ if __name__ == "__main__":
     write_mmaction_style()
     write_optimizer_checkpoint()
     write_mmengine_resume_like()
-    write_protocol4()
+    write_python_values()

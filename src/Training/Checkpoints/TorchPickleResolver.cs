@@ -19,8 +19,12 @@ internal sealed class TorchPickleResolver(Func<TorchStorageType, string, long, T
                 ? data
                 : throw new PickleException("_rebuild_parameter without a tensor")),
         ("_codecs", "encode") => new PickleCallable(EncodeLatin1),
-        ("builtins", "set") or ("builtins", "frozenset") => new PickleCallable(args =>
+        // Protocol 2 names Python 3's builtins module "__builtin__".
+        ("builtins" or "__builtin__", "set" or "frozenset") => new PickleCallable(args =>
             args.Length == 0 ? new List<object?>() : new List<object?>(args[0] as List<object?> ?? [])),
+        ("builtins" or "__builtin__", "bytes") => new PickleCallable(args => args.Length == 0
+            ? Array.Empty<byte>()
+            : throw new PickleException("bytes(...) with arguments is not supported")),
         ("torch", _) when TorchStorageType.FromClassName(name) is { } storageType => storageType,
         _ when allowUnknownClasses => new PythonClass($"{module}.{name}"),
         _ => throw new PickleException($"unsupported Python class {module}.{name}"),

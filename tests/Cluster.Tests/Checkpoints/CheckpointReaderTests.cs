@@ -95,15 +95,19 @@ public class CheckpointReaderTests
         Assert.Equal(new object?[] { 0L, 1L, 2L, 3L }, (List<object?>)group["params"]!);
     }
 
-    [Fact]
-    public void Protocol4PickleReadsToo()
+    [Theory]
+    [InlineData("python_values_protocol2.pth")]
+    [InlineData("python_values_protocol4.pth")]
+    public void PlainPythonValuesReadInBothPickleProtocols(string file)
     {
-        var tree = (Dictionary<string, object?>)CheckpointFile.Read(PathOf("protocol4.pth"))!;
+        var tree = (Dictionary<string, object?>)CheckpointFile.Read(PathOf(file))!;
         try
         {
             Assert.Equal("\u00fcn\u00efcode", tree["name"]);
             Assert.Equal(new byte[] { 0x00, 0xff, (byte)'a', (byte)'b' }, (byte[])tree["bytes"]!);
+            Assert.Empty((byte[])tree["empty_bytes"]!);
             Assert.Equal(new object?[] { 7L }, (List<object?>)tree["set"]!);
+            Assert.Equal(new object?[] { 8L }, (List<object?>)tree["frozenset"]!);
             Assert.Equal(new object?[] { 1L, 2.5, null, true }, (object?[])tree["tuple"]!);
             Assert.Equal(-(1L << 60), tree["negative"]);
             var int16 = (Tensor)tree["int16"]!;
