@@ -12,6 +12,7 @@ public abstract class DatasetConfig
 
     public DataPrefixConfig DataPrefix { get; init; } = new();
     public List<TransformConfig> Pipeline { get; init; } = [];
+    /// <summary>Accepted; as in MMAction2, test-time sampling is chosen by <c>SampleFrames.test_mode</c>.</summary>
     public bool TestMode { get; init; }
     public bool MultiClass { get; init; }
     public int? NumClasses { get; init; }

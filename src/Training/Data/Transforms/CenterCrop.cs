@@ -9,6 +9,7 @@ public sealed class CenterCropConfig : TransformConfig
     /// <summary>(w, h), or one int for a square.</summary>
     public required List<int> CropSize { get; init; }
 
+    /// <summary>Accepted; transforms here always run eagerly.</summary>
     public bool Lazy { get; init; }
 
     public override IVideoTransform Build() => new CenterCrop(FrameOps.Pair(CropSize, "CenterCrop.crop_size"));

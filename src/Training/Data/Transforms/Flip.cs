@@ -12,6 +12,7 @@ public sealed class FlipConfig : TransformConfig
     /// <summary>Label replacement when flipped (e.g. "swipe left" ↔ "swipe right"): keys and values are class indices.</summary>
     public Dictionary<string, object?>? FlipLabelMap { get; init; }
 
+    /// <summary>Accepted; transforms here always run eagerly.</summary>
     public bool Lazy { get; init; }
 
     public override IVideoTransform Build() => new Flip(this);

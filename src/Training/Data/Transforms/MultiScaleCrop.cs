@@ -13,6 +13,7 @@ public sealed class MultiScaleCropConfig : TransformConfig
     public int MaxWhScaleGap { get; init; } = 1;
     public bool RandomCrop { get; init; }
     public int NumFixedCrops { get; init; } = 5;
+    /// <summary>Accepted; transforms here always run eagerly.</summary>
     public bool Lazy { get; init; }
 
     public override IVideoTransform Build() => new MultiScaleCrop(this);

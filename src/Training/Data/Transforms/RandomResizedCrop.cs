@@ -8,6 +8,7 @@ public sealed class RandomResizedCropConfig : TransformConfig
 {
     public List<double> AreaRange { get; init; } = [0.08, 1.0];
     public List<double> AspectRatioRange { get; init; } = [3.0 / 4.0, 4.0 / 3.0];
+    /// <summary>Accepted; transforms here always run eagerly.</summary>
     public bool Lazy { get; init; }
 
     public override IVideoTransform Build() => new RandomResizedCrop(this);

@@ -40,7 +40,6 @@ public sealed class SampleFrames : IVideoTransform
     {
         sample.FrameInds = FrameIndices(sample.TotalFrames, sample.StartIndex, sample.Random);
         sample.ClipLen = config.ClipLen;
-        sample.FrameInterval = config.FrameInterval;
         sample.NumClips = config.NumClips;
     }
 

@@ -11,6 +11,7 @@ public sealed class VideoDecodeConfig : TransformConfig
     /// <summary>Accepted for Decord/PyAV configs; decoding here is always frame-accurate.</summary>
     public string Mode { get; init; } = "accurate";
 
+    /// <summary>Accepted (PyAVDecode key).</summary>
     public bool MultiThread { get; init; }
 
     public override IVideoTransform Build() =>

@@ -21,7 +21,7 @@ public sealed class VideoInitConfig : TransformConfig
             : throw new ArgumentException($"io_backend '{IoBackend}' is not supported (only disk)");
 }
 
-/// <summary>Opens the sample's video and sets <c>total_frames</c> and <c>avg_fps</c>.</summary>
+/// <summary>Opens the sample's video and sets <c>total_frames</c>.</summary>
 public sealed class VideoInit : IVideoTransform
 {
     public void Apply(VideoSample sample)
@@ -33,6 +33,5 @@ public sealed class VideoInit : IVideoTransform
         sample.VideoReader?.Dispose();
         sample.VideoReader = new OpenCvVideoReader(filename);
         sample.TotalFrames = sample.VideoReader.TotalFrames;
-        sample.AvgFps = sample.VideoReader.AverageFps;
     }
 }

@@ -32,8 +32,6 @@ public sealed class VideoSample(int datasetIndex, Random random) : IDisposable
     public int[] FrameInds { get; set; } = [];
     public int ClipLen { get; set; } = 1;
     public int NumClips { get; set; } = 1;
-    public int FrameInterval { get; set; } = 1;
-    public double? AvgFps { get; set; }
 
     public OpenCvVideoReader? VideoReader { get; set; }
 
@@ -44,18 +42,13 @@ public sealed class VideoSample(int datasetIndex, Random random) : IDisposable
         ? throw new InvalidOperationException("no frames decoded yet: put a decode transform first")
         : (imgs[0].Rows, imgs[0].Cols);
 
-    public (int Height, int Width) OriginalShape { get; private set; }
     public bool Flip { get; set; }
 
     /// <summary>Set by <c>FormatShape</c>: [M, C, H, W] or [M, C, T, H, W].</summary>
     public Tensor? Inputs { get; set; }
 
-    /// <summary>Stores the decoded frames and records their shape as the original shape.</summary>
-    public void SetDecodedImgs(List<Mat> decoded)
-    {
-        ReplaceImgs(decoded);
-        OriginalShape = ImgShape;
-    }
+    /// <summary>Stores freshly decoded frames.</summary>
+    public void SetDecodedImgs(List<Mat> decoded) => ReplaceImgs(decoded);
 
     /// <summary>Replaces the frames, disposing the previous ones.</summary>
     public void ReplaceImgs(List<Mat> replacement)
