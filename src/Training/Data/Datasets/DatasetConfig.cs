@@ -24,7 +24,8 @@ public abstract class DatasetConfig
 
     public abstract ActionDataset Build();
 
-    protected string ResolveAnnFile() => Resolve(AnnFile);
+    protected string ResolveAnnFile() =>
+        string.IsNullOrEmpty(AnnFile) ? throw new ArgumentException("dataset.ann_file is required") : Resolve(AnnFile);
 
     protected string Resolve(string? path) =>
         DataRoot is null || path is null || Path.IsPathRooted(path) ? path ?? "" : Path.Combine(DataRoot, path);

@@ -29,8 +29,9 @@ internal static class FrameOps
     }
 
     /// <summary>MMCV's <c>_pair</c>: one value means (v, v); two mean (w, h).</summary>
-    public static (int Width, int Height) Pair(IReadOnlyList<int> values, string key) => values.Count switch
+    public static (int Width, int Height) Pair(IReadOnlyList<int>? values, string key) => values?.Count switch
     {
+        null => throw new ArgumentException($"{key} is required"),
         1 => (values[0], values[0]),
         2 => (values[0], values[1]),
         _ => throw new ArgumentException($"{key}: expected an int or [w, h], got {values.Count} values"),

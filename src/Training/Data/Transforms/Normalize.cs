@@ -27,7 +27,7 @@ public sealed class Normalize : IVideoTransform
 
     public Normalize(NormalizeConfig config)
     {
-        if (config.Mean.Count != 3 || config.Std.Count != 3)
+        if (config.Mean?.Count != 3 || config.Std?.Count != 3)
             throw new ArgumentException("Normalize: mean and std need 3 values (RGB)");
         if (config.Std.Any(value => value == 0))
             throw new ArgumentException("Normalize.std must not contain 0");

@@ -27,6 +27,8 @@ public sealed class Resize : IVideoTransform
 
     public Resize(ResizeConfig config)
     {
+        if (config.Scale is null)
+            throw new ArgumentException("Resize.scale is required");
         if (config.Scale.Count is not (1 or 2))
             throw new ArgumentException($"Resize.scale: expected a float or a pair, got {config.Scale.Count} values");
         if (config.Scale.Count == 1 && config.Scale[0] <= 0)
