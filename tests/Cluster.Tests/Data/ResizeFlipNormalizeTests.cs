@@ -17,7 +17,7 @@ public class ResizeFlipNormalizeTests
     public void Resize_follows_mmcv_rescale_size(double[] scale, bool keepRatio, int width, int height, int newWidth, int newHeight)
     {
         using var sample = new VideoSample(0, new Random(0));
-        sample.SetDecodedImgs([new Mat(height, width, MatType.CV_8UC3, new Scalar(7, 8, 9))]);
+        sample.ReplaceImgs([new Mat(height, width, MatType.CV_8UC3, new Scalar(7, 8, 9))]);
         new ResizeConfig { Scale = [.. scale], KeepRatio = keepRatio }.Build().Apply(sample);
         Assert.Equal((newHeight, newWidth), sample.ImgShape);
         Assert.Equal((7, 8, 9), TestFrames.Pixel(sample.Imgs[0], newWidth - 1, newHeight - 1));
@@ -71,7 +71,7 @@ public class ResizeFlipNormalizeTests
     public void Normalize_subtracts_mean_and_divides_by_std_per_channel()
     {
         using var sample = new VideoSample(0, new Random(0));
-        sample.SetDecodedImgs([new Mat(2, 2, MatType.CV_8UC3, new Scalar(12, 28, 40))]);
+        sample.ReplaceImgs([new Mat(2, 2, MatType.CV_8UC3, new Scalar(12, 28, 40))]);
         new NormalizeConfig { Mean = [10, 20, 30], Std = [2, 4, 5] }.Build().Apply(sample);
         var pixel = sample.Imgs[0].At<Vec3f>(1, 1);
         Assert.Equal((1f, 2f, 2f), (pixel.Item0, pixel.Item1, pixel.Item2));
@@ -81,7 +81,7 @@ public class ResizeFlipNormalizeTests
     public void Normalize_to_bgr_swaps_channels_before_normalising()
     {
         using var sample = new VideoSample(0, new Random(0));
-        sample.SetDecodedImgs([new Mat(2, 2, MatType.CV_8UC3, new Scalar(12, 28, 40))]);
+        sample.ReplaceImgs([new Mat(2, 2, MatType.CV_8UC3, new Scalar(12, 28, 40))]);
         new NormalizeConfig { Mean = [10, 20, 30], Std = [2, 4, 5], ToBgr = true }.Build().Apply(sample);
         var pixel = sample.Imgs[0].At<Vec3f>(0, 0);
         // BGR (40, 28, 12): (40-10)/2, (28-20)/4, (12-30)/5.

@@ -23,7 +23,7 @@ internal static class TestFrames
     public static VideoSample Sample(int width, int height, int frameCount = 1, int seed = 0)
     {
         var sample = new VideoSample(0, new Random(seed));
-        sample.SetDecodedImgs(Enumerable.Range(0, frameCount).Select(i => Coordinates(width, height, (byte)i)).ToList());
+        sample.ReplaceImgs(Enumerable.Range(0, frameCount).Select(i => Coordinates(width, height, (byte)i)).ToList());
         return sample;
     }
 

@@ -49,6 +49,6 @@ public sealed class RawFrameDecode : IVideoTransform
                 frame.Dispose();
             throw;
         }
-        sample.SetDecodedImgs(frames);
+        sample.ReplaceImgs(frames);
     }
 }

@@ -29,7 +29,7 @@ public sealed class VideoDecode : IVideoTransform
             ?? throw new InvalidOperationException("video decode needs an init transform (DecordInit/OpenCVInit) before it");
         try
         {
-            sample.SetDecodedImgs(reader.ReadFrames(sample.FrameInds));
+            sample.ReplaceImgs(reader.ReadFrames(sample.FrameInds));
         }
         finally
         {

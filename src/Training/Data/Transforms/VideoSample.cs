@@ -47,9 +47,6 @@ public sealed class VideoSample(int datasetIndex, Random random) : IDisposable
     /// <summary>Set by <c>FormatShape</c>: [M, C, H, W] or [M, C, T, H, W].</summary>
     public Tensor? Inputs { get; set; }
 
-    /// <summary>Stores freshly decoded frames.</summary>
-    public void SetDecodedImgs(List<Mat> decoded) => ReplaceImgs(decoded);
-
     /// <summary>Replaces the frames, disposing the previous ones.</summary>
     public void ReplaceImgs(List<Mat> replacement)
     {
