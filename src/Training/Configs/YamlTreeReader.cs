@@ -1,0 +1,76 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Cluster.Training.Configs;
+
+/// <summary>
+/// Parses the text of one YAML or JSON config file (JSON is read as YAML 1.2 flow content) into a raw tree.
+/// Anchors/aliases and merge keys (<c>&lt;&lt;: *anchor</c>) are resolved; the root must be a mapping.
+/// </summary>
+internal static partial class YamlTreeReader
+{
+    public static Dictionary<string, object?> ReadMapping(string text, string file)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new MergingParser(new Parser(new StringReader(text))));
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException(file, "",
+                $"YAML syntax error at line {e.Start.Line}, column {e.Start.Column}: {StripMarks(e)}");
+        }
+        if (stream.Documents.Count > 1)
+            throw new ConfigException(file, "", $"expected one YAML document, found {stream.Documents.Count}");
+        if (stream.Documents.Count == 0) return [];
+        return Convert(stream.Documents[0].RootNode, file) switch
+        {
+            Dictionary<string, object?> map => map,
+            null => [],
+            var other => throw new ConfigException(file, "", $"the top level must be a mapping, got {RawTree.Describe(other)}"),
+        };
+    }
+
+    /// <summary>Parses one scalar, flow sequence or flow mapping, e.g. the value of a <c>--set key=value</c>.</summary>
+    public static object? ReadValue(string text, string source)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException(source, "", $"cannot parse value '{text}': {StripMarks(e)}");
+        }
+        return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode, source);
+    }
+
+    private static object? Convert(YamlNode node, string file) => node switch
+    {
+        YamlScalarNode scalar => YamlScalarResolver.Resolve(scalar, file),
+        YamlSequenceNode sequence => sequence.Children.Select(child => Convert(child, file)).ToList(),
+        YamlMappingNode mapping => ConvertMapping(mapping, file),
+        _ => throw new ConfigException(file, "", $"line {node.Start.Line}: unsupported YAML node {node.NodeType}"),
+    };
+
+    private static Dictionary<string, object?> ConvertMapping(YamlMappingNode mapping, string file)
+    {
+        var result = new Dictionary<string, object?>();
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            if (keyNode is not YamlScalarNode { Value: { Length: > 0 } key })
+                throw new ConfigException(file, "", $"line {keyNode.Start.Line}: mapping keys must be non-empty scalars");
+            if (!result.TryAdd(key, Convert(valueNode, file)))
+                throw new ConfigException(file, "", $"line {keyNode.Start.Line}: duplicate key '{key}'");
+        }
+        return result;
+    }
+
+    private static string StripMarks(YamlException e) => MarkPrefix().Replace(e.Message, "");
+
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
+    private static partial Regex MarkPrefix();
+}
