@@ -13,14 +13,21 @@ internal static partial class YamlTreeReader
     public static Dictionary<string, object?> ReadMapping(string text, string file)
     {
         var stream = new YamlStream();
+        var parser = new PositionTrackingParser(new Parser(new StringReader(text)));
         try
         {
-            stream.Load(new MergingParser(new Parser(new StringReader(text))));
+            stream.Load(new MergingParser(parser));
         }
         catch (YamlException e)
         {
             throw new ConfigException(file, "",
                 $"YAML syntax error at line {e.Start.Line}, column {e.Start.Column}: {StripMarks(e)}");
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this (without a position) on e.g. a flow sequence left open across lines.
+            throw new ConfigException(file, "",
+                $"YAML syntax error after line {parser.LastEnd.Line}, column {parser.LastEnd.Column}: malformed content (an unclosed '[' or '{{'?)");
         }
         if (stream.Documents.Count > 1)
             throw new ConfigException(file, "", $"expected one YAML document, found {stream.Documents.Count}");
@@ -67,6 +74,20 @@ internal static partial class YamlTreeReader
                 throw new ConfigException(file, "", $"line {keyNode.Start.Line}: duplicate key '{key}'");
         }
         return result;
+    }
+
+    private sealed class PositionTrackingParser(IParser inner) : IParser
+    {
+        public Mark LastEnd { get; private set; } = Mark.Empty;
+
+        public YamlDotNet.Core.Events.ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            var moved = inner.MoveNext();
+            if (inner.Current is { } current) LastEnd = current.End;
+            return moved;
+        }
     }
 
     private static string StripMarks(YamlException e) => MarkPrefix().Replace(e.Message, "");
