@@ -6,17 +6,19 @@ namespace Cluster.Training.Configs;
 
 /// <summary>
 /// Parses the text of one YAML or JSON config file (JSON is read as YAML 1.2 flow content) into a raw tree.
-/// Anchors/aliases and merge keys (<c>&lt;&lt;: *anchor</c>) are resolved; the root must be a mapping.
+/// Anchors/aliases and merge keys (<c>&lt;&lt;: *anchor</c>, explicit keys win) are resolved; the root must be a mapping.
 /// </summary>
 internal static partial class YamlTreeReader
 {
+    private const string MergeKey = "<<";
+
     public static Dictionary<string, object?> ReadMapping(string text, string file)
     {
         var stream = new YamlStream();
         var parser = new PositionTrackingParser(new Parser(new StringReader(text)));
         try
         {
-            stream.Load(new MergingParser(parser));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
@@ -65,15 +67,29 @@ internal static partial class YamlTreeReader
 
     private static Dictionary<string, object?> ConvertMapping(YamlMappingNode mapping, string file)
     {
+        var explicitKeys = mapping.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value).Where(k => k != MergeKey).ToHashSet();
         var result = new Dictionary<string, object?>();
         foreach (var (keyNode, valueNode) in mapping.Children)
         {
             if (keyNode is not YamlScalarNode { Value: { Length: > 0 } key })
                 throw new ConfigException(file, "", $"line {keyNode.Start.Line}: mapping keys must be non-empty scalars");
-            if (!result.TryAdd(key, Convert(valueNode, file)))
+            if (key == MergeKey && keyNode is YamlScalarNode { Style: ScalarStyle.Plain })
+            {
+                foreach (var (mergedKey, mergedValue) in MergedMappings(valueNode, file).SelectMany(m => m))
+                    if (!explicitKeys.Contains(mergedKey)) result.TryAdd(mergedKey, mergedValue);
+            }
+            else if (!result.TryAdd(key, Convert(valueNode, file)))
                 throw new ConfigException(file, "", $"line {keyNode.Start.Line}: duplicate key '{key}'");
         }
         return result;
+    }
+
+    /// <summary>The mappings named by a merge key, earliest first (earlier ones win, as in YAML 1.1's merge type).</summary>
+    private static IEnumerable<Dictionary<string, object?>> MergedMappings(YamlNode value, string file)
+    {
+        var nodes = value is YamlSequenceNode sequence ? sequence.Children : [value];
+        return nodes.Select(node => Convert(node, file) as Dictionary<string, object?> ??
+            throw new ConfigException(file, "", $"line {node.Start.Line}: '<<' must merge a mapping or a list of mappings"));
     }
 
     private sealed class PositionTrackingParser(IParser inner) : IParser
