@@ -3,14 +3,12 @@ namespace Cluster.Training.Configs;
 /// <summary>
 /// MMEngine's <c>Config._merge_a_into_b</c>: a mapping merges key by key into a mapping; <c>_delete_: true</c> makes
 /// it replace the base mapping instead (the marker is dropped); a mapping cannot merge into a non-mapping; every other
-/// value, lists included, replaces. With <see cref="AllowListIndices"/> (command-line overrides only) a mapping with
-/// integer keys merges into a list element by element.
+/// value, lists included, replaces. With <c>allowListIndices</c> (command-line overrides only) a mapping with integer
+/// keys merges into a list element by element.
 /// </summary>
 internal sealed class ConfigMerger(ConfigOrigins origins, bool allowListIndices)
 {
     public const string DeleteMarker = "_delete_";
-
-    public bool AllowListIndices { get; } = allowListIndices;
 
     public void MergeInto(Dictionary<string, object?> target, Dictionary<string, object?> source, string file, string keyPath)
     {
@@ -37,7 +35,7 @@ internal sealed class ConfigMerger(ConfigOrigins origins, bool allowListIndices)
                 case Dictionary<string, object?> existingMap:
                     MergeInto(existingMap, incomingMap, file, keyPath);
                     return existingMap;
-                case List<object?> existingList when AllowListIndices:
+                case List<object?> existingList when allowListIndices:
                     MergeIntoList(existingList, incomingMap, file, keyPath);
                     return existingList;
                 default:
