@@ -12,7 +12,7 @@ public sealed class ConfigDocument
         _origins = origins;
     }
 
-    /// <summary>The config file as it was named to the loader.</summary>
+    /// <summary>The config file, relative to the working directory when it lies below it.</summary>
     public string MainFile { get; }
 
     public Dictionary<string, object?> Root { get; }

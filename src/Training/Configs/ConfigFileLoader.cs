@@ -11,11 +11,13 @@ internal static class ConfigFileLoader
 
     private static readonly string[] SupportedExtensions = [".yaml", ".yml", ".json"];
 
-    public static (Dictionary<string, object?> Tree, ConfigOrigins Origins) Load(string path)
+    /// <summary>The merged tree, who defined each key, and the file's name as errors print it.</summary>
+    public static (Dictionary<string, object?> Tree, ConfigOrigins Origins, string File) Load(string path)
     {
         var fullPath = Path.GetFullPath(path);
         if (!File.Exists(fullPath)) throw new ConfigException(path, "", "config file not found");
-        return Load(fullPath, []);
+        var (tree, origins) = Load(fullPath, []);
+        return (tree, origins, DisplayPath(fullPath));
     }
 
     private static (Dictionary<string, object?> Tree, ConfigOrigins Origins) Load(string fullPath, List<string> chain)

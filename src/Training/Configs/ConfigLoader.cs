@@ -15,8 +15,8 @@ public static class ConfigLoader
     /// <summary>Same MMEngine semantics without the top-level key policy (any MMEngine-style config).</summary>
     public static ConfigDocument LoadUnvalidated(string path, IReadOnlyList<string>? overrides = null)
     {
-        var (tree, origins) = ConfigFileLoader.Load(path);
+        var (tree, origins, file) = ConfigFileLoader.Load(path);
         ConfigOverrides.Apply(tree, origins, overrides ?? []);
-        return new ConfigDocument(path, tree, origins);
+        return new ConfigDocument(file, tree, origins);
     }
 }

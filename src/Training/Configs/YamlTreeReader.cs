@@ -75,7 +75,7 @@ internal static partial class YamlTreeReader
                 throw new ConfigException(file, "", $"line {keyNode.Start.Line}: mapping keys must be non-empty scalars");
             if (key == MergeKey && keyNode is YamlScalarNode { Style: ScalarStyle.Plain })
             {
-                foreach (var (mergedKey, mergedValue) in MergedMappings(valueNode, file).SelectMany(m => m))
+                foreach (var (mergedKey, mergedValue) in MergedMappings(valueNode, keyNode.Start.Line, file).SelectMany(m => m))
                     if (!explicitKeys.Contains(mergedKey)) result.TryAdd(mergedKey, mergedValue);
             }
             else if (!result.TryAdd(key, Convert(valueNode, file)))
@@ -85,11 +85,11 @@ internal static partial class YamlTreeReader
     }
 
     /// <summary>The mappings named by a merge key, earliest first (earlier ones win, as in YAML 1.1's merge type).</summary>
-    private static IEnumerable<Dictionary<string, object?>> MergedMappings(YamlNode value, string file)
+    private static IEnumerable<Dictionary<string, object?>> MergedMappings(YamlNode value, long mergeKeyLine, string file)
     {
         var nodes = value is YamlSequenceNode sequence ? sequence.Children : [value];
         return nodes.Select(node => Convert(node, file) as Dictionary<string, object?> ??
-            throw new ConfigException(file, "", $"line {node.Start.Line}: '<<' must merge a mapping or a list of mappings"));
+            throw new ConfigException(file, "", $"line {mergeKeyLine}: '<<' must merge a mapping or a list of mappings"));
     }
 
     private sealed class PositionTrackingParser(IParser inner) : IParser

@@ -110,4 +110,16 @@ public class ConfigDocumentTests
         Assert.Equal("--set seed=1", error.File);
         Assert.Equal("seed", error.KeyPath);
     }
+
+    [Fact]
+    public void KeysNoFileDefinedAreAttributedToTheMainFile()
+    {
+        using var files = new TempConfigFiles();
+        files.Write("c.yaml", Config);
+
+        var document = files.Load("c.yaml");
+
+        Assert.Equal(files.Path("c.yaml"), document.MainFile);
+        Assert.Equal(files.Path("c.yaml"), document.FileOf("no.such.key"));
+    }
 }
