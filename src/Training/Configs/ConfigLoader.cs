@@ -1,0 +1,22 @@
+namespace Cluster.Training.Configs;
+
+/// <summary>Entry point of the config system: file + <c>_base_</c> chain + <c>--set</c> overrides → <see cref="ConfigDocument"/>.</summary>
+public static class ConfigLoader
+{
+    /// <summary>Loads a training config (YAML or JSON), applies <c>key.path=value</c> overrides in order and rejects
+    /// unknown top-level keys.</summary>
+    public static ConfigDocument Load(string path, IReadOnlyList<string>? overrides = null)
+    {
+        var document = LoadUnvalidated(path, overrides);
+        TopLevelConfigKeys.Validate(document);
+        return document;
+    }
+
+    /// <summary>Same MMEngine semantics without the top-level key policy (any MMEngine-style config).</summary>
+    public static ConfigDocument LoadUnvalidated(string path, IReadOnlyList<string>? overrides = null)
+    {
+        var (tree, origins, file) = ConfigFileLoader.Load(path);
+        ConfigOverrides.Apply(tree, origins, overrides ?? []);
+        return new ConfigDocument(file, tree, origins);
+    }
+}
