@@ -15,6 +15,18 @@ public static class ModuleTree
         yield return module;
     }
 
+    /// <summary>Every module below <paramref name="module"/> with its dotted name, parents first.</summary>
+    public static IEnumerable<(string Name, torch.nn.Module Module)> NamedDescendants(torch.nn.Module module,
+        string prefix = "")
+    {
+        foreach (var (name, child) in module.named_children())
+        {
+            var fullName = prefix.Length == 0 ? name : $"{prefix}.{name}";
+            yield return (fullName, child);
+            foreach (var descendant in NamedDescendants(child, fullName)) yield return descendant;
+        }
+    }
+
     /// <summary>Eval mode and <c>requires_grad = false</c> for every parameter (MMAction2's frozen stages).</summary>
     public static void Freeze(torch.nn.Module module)
     {

@@ -24,16 +24,25 @@ public static class PyTorchTypeNames
     };
 
     /// <summary>TorchSharp's built-in module classes carry PyTorch's names; ours carry MMAction2's.</summary>
-    public static string ClassName(torch.nn.Module module)
+    public static string ClassName(torch.nn.Module module) => WithoutArity(module.GetType().Name);
+
+    /// <summary>
+    /// TorchSharp's own classes: PyTorch's private bases from the table, else <c>Module</c>. Our classes mirror
+    /// MMAction2's hierarchy, so their C# base class is the answer (TSNHead → BaseHead).
+    /// </summary>
+    public static IReadOnlyList<string> BaseClassNames(torch.nn.Module module)
     {
-        var name = module.GetType().Name;
-        var arity = name.IndexOf('`');
-        return arity < 0 ? name : name[..arity];
+        var type = module.GetType();
+        if (type.Assembly == typeof(torch.nn.Module).Assembly)
+            return DirectBases.TryGetValue(ClassName(module), out var bases) ? bases : ["Module"];
+        return [WithoutArity(type.BaseType!.Name)];
     }
 
-    /// <summary>Direct bases; classes without a private PyTorch base derive straight from <c>Module</c>.</summary>
-    public static IReadOnlyList<string> BaseClassNames(torch.nn.Module module) =>
-        DirectBases.TryGetValue(ClassName(module), out var bases) ? bases : ["Module"];
+    private static string WithoutArity(string typeName)
+    {
+        var arity = typeName.IndexOf('`');
+        return arity < 0 ? typeName : typeName[..arity];
+    }
 
     /// <summary>MMEngine's selection rule: the class name or a direct base class name is listed.</summary>
     public static bool IsSelectedBy(torch.nn.Module module, IReadOnlyCollection<string> layers) =>
