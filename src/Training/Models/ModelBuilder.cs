@@ -7,7 +7,10 @@ using static TorchSharp.torch;
 
 namespace Cluster.Training.Models;
 
-/// <summary>Builds a recogniser from its <c>model</c> section and initialises its weights (MMEngine order).</summary>
+/// <summary>
+/// Builds a recogniser from its <c>model</c> section, initialises its weights (MMEngine order) and returns it in
+/// training mode, with frozen stages, norm_eval and partial_bn already in force.
+/// </summary>
 public static class ModelBuilder
 {
     /// <param name="loader">Reads checkpoints named by <c>pretrained</c> and <c>Pretrained</c> init_cfg entries;
@@ -24,6 +27,7 @@ public static class ModelBuilder
             _ => throw new ArgumentException($"model.type: unsupported recogniser {config.GetType().Name}"),
         };
         ((IInitWeights)recognizer).InitWeights(loader);
+        recognizer.train();
         return recognizer;
     }
 

@@ -134,6 +134,27 @@ public class RecognizerTests
     }
 
     [Fact]
+    public void BuiltModelIsTrainingWithTheBackbonesFreezingInForceThroughTrainAndEval()
+    {
+        using var model = ModelBuilder.Build(new Recognizer2DConfig
+        {
+            Backbone = new Cluster.Training.Models.Backbones.ResNetConfig
+            {
+                Depth = 18, BaseChannels = 4, FrozenStages = 1,
+            },
+            ClsHead = new TSNHeadConfig { NumClasses = 3, InChannels = 32 },
+        }, null);
+        var modules = TinyModels.Modules(model);
+        Assert.True(model.training);
+        Assert.False(TinyModels.Parameters(model)["backbone.layer1.0.conv1.weight"].requires_grad);
+        model.eval();
+        model.train();
+        Assert.False(modules["backbone.layer1.0.bn1"].training);
+        Assert.True(modules["backbone.layer2.0.bn1"].training);
+        Assert.True(modules["cls_head.dropout"].training);
+    }
+
+    [Fact]
     public void MismatchedBackboneIsReportedWithItsKey()
     {
         var error = Assert.Throws<ArgumentException>(() => ModelBuilder.Build(new Recognizer2DConfig

@@ -16,11 +16,11 @@ public abstract record InitConfig
     public string? Name { get; init; }
 
     /// <summary>The MMEngine type name of this entry, as written in configs.</summary>
-    public string TypeName => GetType().GetCustomAttributes(typeof(ConfigTypeAttribute), false)
+    internal string TypeName => GetType().GetCustomAttributes(typeof(ConfigTypeAttribute), false)
         .Cast<ConfigTypeAttribute>().Select(a => a.Name).FirstOrDefault() ?? GetType().Name;
 
     /// <summary>The bias value to write: <c>bias_prob</c> p wins over <c>bias</c> (bias = −log((1−p)/p)).</summary>
-    public double EffectiveBias => BiasProb is { } p ? -Math.Log((1 - p) / p) : Bias;
+    internal double EffectiveBias => BiasProb is { } p ? -Math.Log((1 - p) / p) : Bias;
 }
 
 [ConfigType("Constant")]

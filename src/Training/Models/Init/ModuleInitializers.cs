@@ -76,6 +76,7 @@ public static class ModuleInitializers
 
     private static double NormalCdf(double x) => (1 + Erf(x / Math.Sqrt(2))) / 2;
 
+    /// <summary>.NET has no Math.Erf; libtorch's double-precision erf serves the two scalars needed here.</summary>
     private static double Erf(double x)
     {
         using var t = tensor(x, ScalarType.Float64);
