@@ -111,6 +111,10 @@ public class WeightInitializerTests
         var missing = Assert.Throws<ArgumentException>(() => WeightInitializer.Initialize(net,
             [new ConstantInitConfig { Val = 1, Override = [new InheritedInitConfig { Name = "head" }] }], null));
         Assert.Contains("'head'", missing.Message);
+
+        var typeless = Assert.Throws<ArgumentException>(() =>
+            WeightInitializer.Initialize(net, [new InheritedInitConfig { Layer = ["Linear"] }], null));
+        Assert.Contains("override", typeless.Message);
     }
 
     /// <summary>A child with its own init_weights that logs when it runs and what the parent's fc held then.</summary>
@@ -162,6 +166,10 @@ public class WeightInitializerTests
         var error = Assert.Throws<InvalidOperationException>(() =>
             WeightInitializer.InitWeights(net, [new PretrainedInitConfig { Checkpoint = "x.pth" }], null));
         Assert.Contains("x.pth", error.Message);
+
+        var noCheckpoint = Assert.Throws<ArgumentException>(() =>
+            WeightInitializer.InitWeights(net, [new PretrainedInitConfig()], new RecordingLoader()));
+        Assert.Contains("'checkpoint'", noCheckpoint.Message);
     }
 
     [Fact]

@@ -23,6 +23,8 @@ public static class WeightInitializer
     {
         foreach (var config in configs)
         {
+            if (config is InheritedInitConfig)
+                throw new ArgumentException("init_cfg: an entry without 'type' is only allowed inside 'override'");
             InitializeOne(module, config, wholeModule: false, loader);
             if (config.Override is { } overrides)
                 foreach (var entry in overrides)
@@ -57,6 +59,8 @@ public static class WeightInitializer
     {
         if (config is PretrainedInitConfig pretrained)
         {
+            if (string.IsNullOrEmpty(pretrained.Checkpoint))
+                throw new ArgumentException("init_cfg Pretrained: the key 'checkpoint' is missing");
             if (loader is null)
                 throw new InvalidOperationException(
                     $"init_cfg Pretrained '{pretrained.Checkpoint}': no checkpoint loader was provided");
