@@ -1,3 +1,7 @@
+using Cluster.Training.Checkpoints;
+using Cluster.Training.Configs;
+using Cluster.Training.Data.Decoding;
+
 namespace Cluster.Client.Commands;
 
 /// <summary>Turns a failure into the one-line message and exit code the CLI promises.</summary>
@@ -30,8 +34,9 @@ internal static class CommandErrors
     }
 
     private static bool IsUserError(Exception e) =>
-        e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or FormatException
-            or ArgumentException || e.GetType().Name is "ConfigException" or "CheckpointException" or "DatasetException";
+        e is ConfigException or CheckpointFormatException or StateDictMismatchException or InvalidMediaException
+            or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or FormatException
+            or ArgumentException;
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

@@ -1,0 +1,23 @@
+using Cluster.Training.Models.Init;
+using TorchSharp;
+
+namespace Cluster.Training.Checkpoints;
+
+/// <summary>
+/// The .pth implementation of <see cref="IPretrainedLoader"/> used by <c>pretrained</c> keys and <c>Pretrained</c>
+/// init: a non-strict load whose report goes to <paramref name="log"/>. Without a prefix, a leading <c>backbone.</c>
+/// is stripped when the checkpoint has one (MMAction2's <c>revise_keys=[(r'^backbone\.', '')]</c>).
+/// </summary>
+public sealed class CheckpointPretrainedLoader(Action<string> log) : IPretrainedLoader
+{
+    private const string BackbonePrefix = "backbone.";
+
+    public void Load(torch.nn.Module target, string checkpoint, string? prefix)
+    {
+        using var file = CheckpointFile.Load(checkpoint);
+        if (prefix is null && file.StateDict.Keys.Any(k => k.StartsWith(BackbonePrefix, StringComparison.Ordinal)))
+            prefix = BackbonePrefix;
+        var report = StateDictLoader.Load(target, file, new LoadOptions { Prefix = prefix, Warn = log });
+        log($"loaded {checkpoint}{(prefix is null ? "" : $" (keys under '{prefix}')")}: {report.Summary}");
+    }
+}
