@@ -9,7 +9,7 @@ namespace Cluster.Training.Optim.Schedulers;
 /// </summary>
 public static class ParamSchedulerFactory
 {
-    public static List<ParamScheduler> Create(IEnumerable<ParamSchedulerConfig> configs,
+    public static ParamSchedulerSet Create(IEnumerable<ParamSchedulerConfig> configs,
         IReadOnlyList<optim.ILearningRateController> groups, int maxEpochs, int itersPerEpoch)
     {
         var schedulers = new List<ParamScheduler>();
@@ -20,7 +20,7 @@ public static class ParamSchedulerFactory
             scheduler.Start();
             schedulers.Add(scheduler);
         }
-        return schedulers;
+        return new ParamSchedulerSet(schedulers);
     }
 
     private static ParamScheduler Create(ParamSchedulerConfig config, IReadOnlyList<optim.ILearningRateController> groups,
