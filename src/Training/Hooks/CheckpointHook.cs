@@ -73,7 +73,7 @@ public sealed class CheckpointHook(CheckpointHookConfig config) : ITrainingHook
         string step = config.ByEpoch ? $"epoch_{context.CompletedEpochs}" : $"iter_{context.CompletedIters}";
         string path = Path.Combine(outDir, $"best_{bestKey}_{step}.pth".Replace('/', '_'));
         context.RuntimeInfo[BestCheckpointKey] = path;
-        context.SaveCheckpoint(path, includeOptimizer: false);
+        context.SaveCheckpoint(path, best: true);
     }
 
     private bool IsDue(long completed)

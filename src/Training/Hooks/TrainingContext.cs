@@ -4,7 +4,7 @@ namespace Cluster.Training.Hooks;
 
 /// <summary>The run as hooks see it (MMEngine's runner, train loop and message hub in one).</summary>
 public sealed class TrainingContext(int maxEpochs, int itersPerEpoch, string workDir,
-    Func<string, bool, string> saveCheckpoint, Action<string> deleteCheckpoint, Action<TrainingEvent> emit)
+    Func<TrainingContext, string, bool, string> saveCheckpoint, Action<string> deleteCheckpoint, Action<TrainingEvent> emit)
 {
     public int MaxEpochs { get; } = maxEpochs;
     public int ItersPerEpoch { get; } = itersPerEpoch;
@@ -34,9 +34,9 @@ public sealed class TrainingContext(int maxEpochs, int itersPerEpoch, string wor
         Emit(new TrainingMessage(reason));
     }
 
-    /// <summary>Writes a checkpoint of the current state to <paramref name="path"/>; without optimizer and scheduler
-    /// state when <paramref name="includeOptimizer"/> is false (best checkpoints). Returns the path.</summary>
-    public string SaveCheckpoint(string path, bool includeOptimizer = true) => saveCheckpoint(path, includeOptimizer);
+    /// <summary>Writes a checkpoint of the current state to <paramref name="path"/>; a <paramref name="best"/>
+    /// checkpoint holds weights and meta only (no optimizer or scheduler state), as MMEngine's. Returns the path.</summary>
+    public string SaveCheckpoint(string path, bool best = false) => saveCheckpoint(this, path, best);
 
     public void DeleteCheckpoint(string path) => deleteCheckpoint(path);
 
