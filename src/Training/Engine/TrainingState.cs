@@ -97,7 +97,7 @@ public sealed class TrainingState : IDisposable
                 ? parsed
                 : default,
             RuntimeInfo = runtimeInfo,
-            StateDict = stateDict.Cast<DictionaryEntry>().ToDictionary(
+            StateDict = Entries(stateDict).ToDictionary(
                 entry => (string)entry.Key,
                 entry => entry.Value as Tensor ?? throw new ArgumentException(
                     $"{source}: state_dict.{entry.Key} is not a tensor")),
@@ -141,6 +141,14 @@ public sealed class TrainingState : IDisposable
                     DisposeTensors(value);
                 }
                 break;
+        }
+    }
+
+    private static IEnumerable<DictionaryEntry> Entries(IDictionary dictionary)
+    {
+        foreach (DictionaryEntry entry in dictionary)
+        {
+            yield return entry;
         }
     }
 
