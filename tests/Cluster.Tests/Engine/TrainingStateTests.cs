@@ -14,7 +14,7 @@ public class TrainingStateTests
         using var model = Model(seed: 1);
         using var writer = new InMemoryCheckpointWriter();
         var options = Options(model, data, 2, new EventLog(), writer);
-        new TrainingRunner(new TrainingRunnerOptions
+        var result = new TrainingRunner(new TrainingRunnerOptions
         {
             Model = model, TrainData = options.TrainData, ValData = options.ValData, TrainCfg = options.TrainCfg,
             OptimWrapper = options.OptimWrapper, ParamScheduler = options.ParamScheduler,
@@ -37,7 +37,7 @@ public class TrainingStateTests
         Assert.Equal((1L, 2L), ((long)scheduler["last_step"]!, (long)scheduler["_global_step"]!));
         Assert.Equal(ScalarType.Byte, ((Tensor)((IDictionary)tree["rng"]!)["torch"]!).dtype);
 
-        var best = writer.Tree((string)meta["best_ckpt"]!);
+        var best = writer.Tree(result.BestCheckpoint!);
         Assert.False(best.Contains("optimizer") || best.Contains("param_schedulers"));
     }
 
