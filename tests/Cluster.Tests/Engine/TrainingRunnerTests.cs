@@ -1,6 +1,7 @@
 using Cluster.Training.Engine;
 using Cluster.Training.Hooks;
 using Cluster.Training.Optim;
+using Cluster.Training.Optim.Schedulers;
 using static Cluster.Tests.Engine.RunnerFixture;
 
 namespace Cluster.Tests.Engine;
@@ -51,6 +52,53 @@ public class TrainingRunnerTests
         Assert.Equal(uninterruptedLog.OfType<IterationProgress>().Skip(3).Select(e => e.LearningRate),
             resumedLog.OfType<IterationProgress>().Select(e => e.LearningRate));
         Assert.Equal(0.01, resumedLog.OfType<IterationProgress>().Last().LearningRate, 12);
+    }
+
+    [Fact]
+    public void ResumeFromAnIterationCheckpointMidEpochContinuesExactlyWithAdamW()
+    {
+        using var data = Data();
+        TrainingRunnerOptions Configure(TinyRecognizer model, EventLog log, InMemoryCheckpointWriter? writer,
+            string? resumeFrom = null) => new()
+        {
+            Model = model, TrainData = data.AsTrainSource(), TrainCfg = new TrainLoopConfig { MaxEpochs = 3 },
+            OptimWrapper = new OptimWrapperConfig
+            {
+                Optimizer = new AdamWConfig { Lr = 0.01 },
+                ClipGrad = new ClipGradConfig { MaxNorm = 1 },
+                AccumulativeCounts = 2,
+            },
+            ParamScheduler = [new LinearLRConfig { StartFactor = 0.1, End = 6, ByEpoch = false }],
+            DefaultHooks = new DefaultHooksConfig
+            {
+                Logger = new LoggerHookConfig { Interval = 1 },
+                Checkpoint = new CheckpointHookConfig { Interval = 4, ByEpoch = false },
+            },
+            Randomness = new RandomnessConfig { Seed = 3 }, Device = "cpu", WorkDir = "work",
+            CheckpointWriter = writer, Progress = log, ResumeFrom = resumeFrom,
+        };
+
+        var uninterruptedLog = new EventLog();
+        using (var model = Model(seed: 1))
+        {
+            new TrainingRunner(Configure(model, uninterruptedLog, null)).Run();
+        }
+        using var writer = new InMemoryCheckpointWriter();
+        using var cancellation = new CancellationTokenSource();
+        var firstLog = new EventLog(e => { if (e is CheckpointSaved { Iteration: 4 }) cancellation.Cancel(); });
+        using (var model = Model(seed: 1))
+        {
+            new TrainingRunner(Configure(model, firstLog, writer)).Run(cancellation.Token);
+        }
+        var resumedLog = new EventLog();
+        using (var model = Model(seed: 2))
+        {
+            new TrainingRunner(Configure(model, resumedLog, writer, "work/iter_4.pth")).Run();
+        }
+
+        Assert.Equal(Losses(uninterruptedLog).Skip(4), Losses(resumedLog));
+        Assert.Equal((2, 2), (resumedLog.OfType<IterationProgress>().First().Epoch,
+            resumedLog.OfType<IterationProgress>().First().Iteration));
     }
 
     [Fact]
