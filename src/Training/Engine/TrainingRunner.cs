@@ -23,17 +23,18 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
     /// <exception cref="NonFiniteLossException">The loss became NaN or infinite.</exception>
     public TrainingResult Run(CancellationToken cancellation = default)
     {
+        ValidateTrainCfg();
         long seed = options.Randomness.Seed ?? Random.Shared.NextInt64(0, 1L << 31);
         manual_seed(seed);
+        Emit(new TrainingMessage($"randomness.seed = {seed}"));
+        if (cuda.is_available())
+        {
+            cuda.manual_seed_all(seed);
+        }
         var device = DeviceSelector.Resolve(options.Device);
         model.to(device);
         int itersPerEpoch = options.TrainData.BatchesPerEpoch;
         int maxEpochs = options.TrainCfg.MaxEpochs;
-        if (itersPerEpoch <= 0 || maxEpochs <= 0)
-        {
-            throw new ArgumentException(
-                $"train_cfg.max_epochs ({maxEpochs}) and the batches per epoch ({itersPerEpoch}) must be positive");
-        }
 
         using var optimWrapper = OptimWrapper.Create(options.OptimWrapper, model.parameters());
         ScaleLr(optimWrapper);
@@ -84,8 +85,8 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
             status = TrainingStatus.Cancelled;
         }
         var trainingResult = new TrainingResult(status, context.CompletedEpochs, context.CompletedIters, lastMetrics,
-            context.RuntimeInfo.GetValueOrDefault("best_ckpt") as string,
-            context.RuntimeInfo.GetValueOrDefault("best_score") as double?, context.StopReason);
+            context.RuntimeInfo.GetValueOrDefault(CheckpointHook.BestCheckpointKey) as string,
+            context.RuntimeInfo.GetValueOrDefault(CheckpointHook.BestScoreKey) as double?, context.StopReason);
         Emit(new TrainingFinished(trainingResult));
         return trainingResult;
     }
@@ -137,6 +138,24 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
                 $"training data: epoch {epoch + 1} ended after {batchIndex} of the announced {itersPerEpoch} batches");
         }
         context.CompletedEpochs++;
+    }
+
+    private void ValidateTrainCfg()
+    {
+        var train = options.TrainCfg;
+        if (train.Type != "EpochBasedTrainLoop")
+        {
+            throw new ArgumentException($"train_cfg.type: only EpochBasedTrainLoop is supported, got '{train.Type}'");
+        }
+        if (train.MaxEpochs <= 0 || train.ValInterval <= 0)
+        {
+            throw new ArgumentException(
+                $"train_cfg.max_epochs ({train.MaxEpochs}) and train_cfg.val_interval ({train.ValInterval}) must be positive");
+        }
+        if (options.TrainData.BatchesPerEpoch <= 0)
+        {
+            throw new ArgumentException($"training data: {options.TrainData.BatchesPerEpoch} batches per epoch");
+        }
     }
 
     private bool IsValidationDue(int completedEpochs) =>

@@ -9,8 +9,10 @@ namespace Cluster.Training.Hooks;
 /// </summary>
 public sealed class CheckpointHook(CheckpointHookConfig config) : ITrainingHook
 {
-    private const string BestScoreKey = "best_score";
-    private const string BestCheckpointKey = "best_ckpt";
+    /// <summary>Runtime-info key of the best monitored score (MMEngine's message hub name).</summary>
+    public const string BestScoreKey = "best_score";
+    /// <summary>Runtime-info key of the best checkpoint's path.</summary>
+    public const string BestCheckpointKey = "best_ckpt";
     private const string KeptIdsKey = "keep_ckpt_ids";
     private const string LastCheckpointKey = "last_ckpt";
 
