@@ -13,7 +13,7 @@ internal static class RunnerFixture
     public const int Features = 6;
     public const int Classes = 3;
 
-    public static InMemoryBatches Data((int Epoch, int Batch)? poisoned = null) =>
+    public static InMemoryBatches SmallDataSet((int Epoch, int Batch)? poisoned = null) =>
         new(12, 1, Features, Classes, 4, seed: 7) { PoisonedBatch = poisoned };
 
     public static TinyRecognizer Model(long seed)

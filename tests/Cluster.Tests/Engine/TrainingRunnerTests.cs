@@ -11,7 +11,7 @@ public class TrainingRunnerTests
     [Fact]
     public void ResumedRunRepeatsTheUninterruptedLossesBitForBit()
     {
-        using var data = Data();
+        using var data = SmallDataSet();
         var uninterruptedLog = new EventLog();
         using (var model = Model(seed: 1))
         {
@@ -57,7 +57,7 @@ public class TrainingRunnerTests
     [Fact]
     public void ResumeFromAnIterationCheckpointMidEpochContinuesExactlyWithAdamW()
     {
-        using var data = Data();
+        using var data = SmallDataSet();
         TrainingRunnerOptions Configure(TinyRecognizer model, EventLog log, InMemoryCheckpointWriter? writer,
             string? resumeFrom = null) => new()
         {
@@ -104,7 +104,7 @@ public class TrainingRunnerTests
     [Fact]
     public void NonFiniteLossStopsTheRunNamingEpochAndIteration()
     {
-        using var data = Data(poisoned: (1, 1));
+        using var data = SmallDataSet(poisoned: (1, 1));
         using var model = Model(seed: 1);
         var error = Assert.Throws<NonFiniteLossException>(() => new TrainingRunner(Options(model, data, 3, new EventLog())).Run());
         Assert.Contains("epoch 2, iteration 2/3", error.Message);
@@ -113,7 +113,7 @@ public class TrainingRunnerTests
     [Fact]
     public void CancellationStopsBetweenIterations()
     {
-        using var data = Data();
+        using var data = SmallDataSet();
         using var model = Model(seed: 1);
         using var cancellation = new CancellationTokenSource();
         var log = new EventLog(e => { if (e is IterationProgress) cancellation.Cancel(); });
@@ -126,7 +126,7 @@ public class TrainingRunnerTests
     [Fact]
     public void EarlyStoppingEndsTheRunWhenTheMetricPlateaus()
     {
-        using var data = Data();
+        using var data = SmallDataSet();
         using var model = Model(seed: 1);
         var log = new EventLog();
         var options = Options(model, data, 10, log);
@@ -148,7 +148,7 @@ public class TrainingRunnerTests
     [Fact]
     public void ProgressReportsIterationsEpochsValidationAndCheckpoints()
     {
-        using var data = Data();
+        using var data = SmallDataSet();
         using var model = Model(seed: 1);
         using var writer = new InMemoryCheckpointWriter();
         var log = new EventLog();
@@ -169,7 +169,7 @@ public class TrainingRunnerTests
     [Fact]
     public void AutoScaleLrScalesBeforeTheSchedulersAndSaysSo()
     {
-        using var data = Data();
+        using var data = SmallDataSet();
         using var model = Model(seed: 1);
         var log = new EventLog();
         var options = Options(model, data, 1, log);
@@ -188,7 +188,7 @@ public class TrainingRunnerTests
     [Fact]
     public void LoadFromLoadsWeightsOnlyThroughTheSuppliedLoader()
     {
-        using var data = Data();
+        using var data = SmallDataSet();
         using var model = Model(seed: 1);
         string? loaded = null;
         var options = Options(model, data, 1, new EventLog());

@@ -10,7 +10,7 @@ public class TrainingStateTests
     [Fact]
     public void CheckpointTreeFollowsMMEngineLayout()
     {
-        using var data = Data();
+        using var data = SmallDataSet();
         using var model = Model(seed: 1);
         using var writer = new InMemoryCheckpointWriter();
         var options = Options(model, data, 2, new EventLog(), writer);
