@@ -53,12 +53,12 @@ public static class OptimizerStateTree
         {
             LoadGroup(stateDict.Options[g], (IDictionary)groups[g]!, $"optimizer.param_groups[{g}]");
         }
-        var state = Require<IDictionary>(tree, "state", "optimizer");
+        var entries = ByIndex(Require<IDictionary>(tree, "state", "optimizer"));
         var parameters = optimizer.ParamGroups.Cast<ParamGroup>().SelectMany(group => group.Parameters).ToList();
         for (int index = 0; index < stateDict.State.Count; index++)
         {
-            var entry = FindIndex(state, index);
-            LoadStateEntry(stateDict.State[index], entry, parameters[index].device, $"optimizer.state.{index}");
+            LoadStateEntry(stateDict.State[index], entries.GetValueOrDefault(index), parameters[index].device,
+                $"optimizer.state.{index}");
         }
     }
 
@@ -173,16 +173,15 @@ public static class OptimizerStateTree
         target = DeviceCopy(source, device);
     }
 
-    private static IDictionary? FindIndex(IDictionary state, int index)
+    /// <summary>State entries by parameter index (PyTorch writes int keys; they may arrive as long or int).</summary>
+    private static Dictionary<long, IDictionary?> ByIndex(IDictionary state)
     {
+        var entries = new Dictionary<long, IDictionary?>();
         foreach (DictionaryEntry entry in state)
         {
-            if (Convert.ToInt64(entry.Key) == index)
-            {
-                return (IDictionary?)entry.Value;
-            }
+            entries[Convert.ToInt64(entry.Key)] = entry.Value as IDictionary;
         }
-        return null;
+        return entries;
     }
 
     private static Tensor CpuCopy(Tensor tensor) => tensor.detach().to(CPU, copy: true).DetachFromDisposeScope();
