@@ -8,11 +8,12 @@ public abstract class HookConfig
     public abstract ITrainingHook Create();
 }
 
-/// <summary><c>default_hooks</c>: the built-in hooks the loop takes from config (absent = not used).</summary>
+/// <summary><c>default_hooks</c>: the built-in hooks the loop takes from config (null = not used). The defaults are
+/// MMEngine runner's own: LoggerHook() and CheckpointHook(interval=1).</summary>
 public sealed class DefaultHooksConfig
 {
     public HookConfig? Logger { get; init; } = new LoggerHookConfig();
-    public HookConfig? Checkpoint { get; init; } = new CheckpointHookConfig();
+    public HookConfig? Checkpoint { get; init; } = new CheckpointHookConfig { Interval = 1 };
 }
 
 /// <summary>MMEngine's CheckpointHook arguments, with its code defaults.</summary>
