@@ -14,6 +14,14 @@ public sealed class DefaultHooksConfig
 {
     public HookConfig? Logger { get; init; } = new LoggerHookConfig();
     public HookConfig? Checkpoint { get; init; } = new CheckpointHookConfig { Interval = 1 };
+
+    // Accepted so MMAction2's default_hooks translate 1:1; what they do is built into the loop (timing, runtime info,
+    // scheduler stepping) or has no counterpart without distributed samplers and buffers.
+    public Dictionary<string, object?>? RuntimeInfo { get; init; }
+    public Dictionary<string, object?>? Timer { get; init; }
+    public Dictionary<string, object?>? ParamScheduler { get; init; }
+    public Dictionary<string, object?>? SamplerSeed { get; init; }
+    public Dictionary<string, object?>? SyncBuffers { get; init; }
 }
 
 /// <summary>MMEngine's CheckpointHook arguments, with its code defaults.</summary>
