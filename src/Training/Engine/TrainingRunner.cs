@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using Cluster.Training.Evaluation;
+using Cluster.Training.Hooks;
+using Cluster.Training.Models;
+using Cluster.Training.Optim;
+using Cluster.Training.Optim.Schedulers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Cluster.Training.Engine;
+
+/// <summary>
+/// MMEngine's Runner with an EpochBasedTrainLoop. <see cref="Run"/> seeds torch, moves the model to the device, builds
+/// the optimizer wrapper, applies auto_scale_lr, builds the schedulers and hooks, resumes (everything) or loads
+/// weights, then trains epoch by epoch with validation every val_interval epochs from val_begin on.
+/// <para>The loss is read back every iteration (one device sync) to stop on NaN/Inf before the step.</para>
+/// </summary>
+public sealed class TrainingRunner(TrainingRunnerOptions options)
+{
+    private readonly Recognizer model = options.Model;
+
+    /// <summary>Trains to max_epochs, an early stop, or cancellation (checked between iterations and batches).</summary>
+    /// <exception cref="NonFiniteLossException">The loss became NaN or infinite.</exception>
+    public TrainingResult Run(CancellationToken cancellation = default)
+    {
+        ValidateTrainCfg();
+        long seed = options.Randomness.Seed ?? Random.Shared.NextInt64(0, 1L << 31);
+        manual_seed(seed);
+        Emit(new TrainingMessage($"randomness.seed = {seed}"));
+        if (cuda.is_available())
+        {
+            cuda.manual_seed_all(seed);
+        }
+        var device = DeviceSelector.Resolve(options.Device);
+        model.to(device);
+        int itersPerEpoch = options.TrainData.BatchesPerEpoch;
+        int maxEpochs = options.TrainCfg.MaxEpochs;
+
+        using var optimWrapper = OptimWrapper.Create(options.OptimWrapper, model.parameters());
+        ScaleLr(optimWrapper);
+        var schedulers = ParamSchedulerFactory.Create(options.ParamScheduler, optimWrapper.ParamGroups, maxEpochs, itersPerEpoch);
+        var recorder = new CheckpointRecorder(model, optimWrapper, schedulers, options, () => seed);
+        var context = new TrainingContext(maxEpochs, itersPerEpoch, options.WorkDir,
+            recorder.Save, path => options.CheckpointWriter?.Delete(path), Emit);
+        var hooks = BuildHooks(schedulers);
+
+        if (options.ResumeFrom is { } resumePath)
+        {
+            seed = recorder.Resume(resumePath, context);
+            Emit(new TrainingMessage($"resumed from {resumePath} at epoch {context.CompletedEpochs}, iter {context.CompletedIters}"));
+        }
+        else if (options.LoadFrom is { } weightsPath)
+        {
+            (options.LoadWeights ?? throw new ArgumentException("load_from is set but no weight loader was supplied"))
+                .Invoke(model, weightsPath);
+            Emit(new TrainingMessage($"loaded weights from {weightsPath}"));
+        }
+        optimWrapper.InitializeCountStatus(context.CompletedIters, context.MaxIters);
+        hooks.ForEach(hook => hook.BeforeRun(context));
+
+        var evaluation = new EvaluationLoop(model, options.ValEvaluator.Select(m => m.Create()).ToList(), device);
+        IReadOnlyDictionary<string, double> lastMetrics = new Dictionary<string, double>();
+        var status = TrainingStatus.Completed;
+        try
+        {
+            while (context.CompletedEpochs < maxEpochs && !context.StopTraining)
+            {
+                RunEpoch(context, optimWrapper, hooks, device, cancellation);
+                hooks.ForEach(hook => hook.AfterTrainEpoch(context));
+                if (options.ValData is not null && IsValidationDue(context.CompletedEpochs))
+                {
+                    using var result = evaluation.Run(options.ValData(), cancellation);
+                    lastMetrics = result.Metrics;
+                    Emit(new ValidationCompleted(context.CompletedEpochs, context.CompletedIters, lastMetrics));
+                    hooks.ForEach(hook => hook.AfterValEpoch(context, lastMetrics));
+                }
+            }
+            if (context.StopTraining)
+            {
+                status = TrainingStatus.EarlyStopped;
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            status = TrainingStatus.Cancelled;
+        }
+        var trainingResult = new TrainingResult(status, context.CompletedEpochs, context.CompletedIters, lastMetrics,
+            context.RuntimeInfo.GetValueOrDefault(CheckpointHook.BestCheckpointKey) as string,
+            context.RuntimeInfo.GetValueOrDefault(CheckpointHook.BestScoreKey) as double?, context.StopReason);
+        Emit(new TrainingFinished(trainingResult));
+        return trainingResult;
+    }
+
+    private void RunEpoch(TrainingContext context, OptimWrapper optimWrapper, List<ITrainingHook> hooks, Device device,
+        CancellationToken cancellation)
+    {
+        model.train();
+        int epoch = context.CompletedEpochs;
+        int itersPerEpoch = context.ItersPerEpoch;
+        int batchIndex = (int)(context.CompletedIters - (long)epoch * itersPerEpoch);
+        var clock = Stopwatch.StartNew();
+        foreach (var batch in options.TrainData.Batches(epoch, batchIndex))
+        {
+            using (batch)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                if (batchIndex >= itersPerEpoch)
+                {
+                    throw new InvalidOperationException(
+                        $"training data: epoch {epoch + 1} yields more than the announced {itersPerEpoch} batches");
+                }
+                double dataSeconds = clock.Elapsed.TotalSeconds;
+                double lr = optimWrapper.Lr;
+                double loss;
+                double? gradNorm;
+                using (NewDisposeScope())
+                {
+                    var logits = model.forward(batch.Inputs.to(device));
+                    var lossTensor = model.Loss(logits, batch.Labels.to(device));
+                    loss = lossTensor.item<float>();
+                    if (!double.IsFinite(loss))
+                    {
+                        throw new NonFiniteLossException(epoch + 1, batchIndex + 1, itersPerEpoch, loss);
+                    }
+                    gradNorm = optimWrapper.UpdateParams(lossTensor);
+                }
+                batchIndex++;
+                context.CompletedIters++;
+                context.LastIteration = new IterationStats(loss, lr, gradNorm, batch.Count, dataSeconds,
+                    clock.Elapsed.TotalSeconds - dataSeconds);
+                hooks.ForEach(hook => hook.AfterTrainIter(context));
+                clock.Restart();
+            }
+        }
+        if (batchIndex != itersPerEpoch)
+        {
+            throw new InvalidOperationException(
+                $"training data: epoch {epoch + 1} ended after {batchIndex} of the announced {itersPerEpoch} batches");
+        }
+        context.CompletedEpochs++;
+    }
+
+    private void ValidateTrainCfg()
+    {
+        var train = options.TrainCfg;
+        if (train.Type != "EpochBasedTrainLoop")
+        {
+            throw new ArgumentException($"train_cfg.type: only EpochBasedTrainLoop is supported, got '{train.Type}'");
+        }
+        if (train.MaxEpochs <= 0 || train.ValInterval <= 0)
+        {
+            throw new ArgumentException(
+                $"train_cfg.max_epochs ({train.MaxEpochs}) and train_cfg.val_interval ({train.ValInterval}) must be positive");
+        }
+        if (options.TrainData.BatchesPerEpoch <= 0)
+        {
+            throw new ArgumentException($"training data: {options.TrainData.BatchesPerEpoch} batches per epoch");
+        }
+    }
+
+    private bool IsValidationDue(int completedEpochs) =>
+        completedEpochs >= options.TrainCfg.ValBegin &&
+        (completedEpochs % options.TrainCfg.ValInterval == 0 || completedEpochs == options.TrainCfg.MaxEpochs);
+
+    private void ScaleLr(OptimWrapper optimWrapper)
+    {
+        if (options.AutoScaleLr is not { Enable: true } autoScale)
+        {
+            return;
+        }
+        double before = optimWrapper.Lr;
+        double ratio = autoScale.Apply(optimWrapper, options.WorldSize, options.TrainData.BatchSize);
+        Emit(new TrainingMessage(
+            $"auto_scale_lr: lr {before} → {optimWrapper.Lr} (×{ratio}: {options.WorldSize} workers × " +
+            $"{options.TrainData.BatchSize} / base_batch_size {autoScale.BaseBatchSize})"));
+    }
+
+    /// <summary>In MMEngine's priority order: logger, param scheduler, checkpoint, then custom hooks.</summary>
+    private List<ITrainingHook> BuildHooks(ParamSchedulerSet schedulers)
+    {
+        var hooks = new List<ITrainingHook>();
+        if (options.DefaultHooks.Logger is { } logger)
+        {
+            hooks.Add(logger.Create());
+        }
+        hooks.Add(new ParamSchedulerHook(schedulers));
+        if (options.DefaultHooks.Checkpoint is { } checkpoint)
+        {
+            if (options.CheckpointWriter is null)
+            {
+                Emit(new TrainingMessage("no checkpoint writer: checkpoints are not saved"));
+            }
+            else
+            {
+                hooks.Add(checkpoint.Create());
+            }
+        }
+        hooks.AddRange(options.CustomHooks.Select(hook => hook.Create()));
+        return hooks;
+    }
+
+    private void Emit(TrainingEvent trainingEvent) => options.Progress?.Report(trainingEvent);
+}

@@ -1,0 +1,70 @@
+using Cluster.Training.Data;
+using Cluster.Training.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Cluster.Training.Evaluation;
+
+/// <summary>
+/// MMEngine's ValLoop / TestLoop: the model in eval mode under no_grad, <see cref="Recognizer.Predict"/> per batch
+/// (multi-view averaging is the head's <c>average_clips</c>), scores gathered on the CPU, then every metric.
+/// Disposes each batch after use. Leaves the model in eval mode.
+/// </summary>
+public sealed class EvaluationLoop(Recognizer model, IReadOnlyList<IMetric> metrics, Device device)
+{
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellation"/> fires between batches.</exception>
+    public EvaluationResult Run(IEnumerable<Batch> batches, CancellationToken cancellation = default)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        var scoreChunks = new List<Tensor>();
+        var labelChunks = new List<Tensor>();
+        var sampleIndices = new List<int>();
+        try
+        {
+            foreach (var batch in batches)
+            {
+                using (batch)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    using var scope = NewDisposeScope();
+                    var scores = model.Predict(batch.Inputs.to(device)).to(float32).cpu();
+                    scoreChunks.Add(scores.MoveToOuterDisposeScope());
+                    labelChunks.Add(batch.Labels.clone().MoveToOuterDisposeScope());
+                    sampleIndices.AddRange(batch.SampleIndices);
+                }
+            }
+            if (scoreChunks.Count == 0)
+            {
+                throw new InvalidOperationException("evaluation: the data source produced no batches");
+            }
+            var allScores = cat(scoreChunks, 0);
+            var allLabels = cat(labelChunks, 0);
+            var values = new Dictionary<string, double>();
+            foreach (var metric in metrics)
+            {
+                foreach (var (key, value) in metric.Compute(allScores, allLabels))
+                {
+                    values[key] = value;
+                }
+            }
+            return new EvaluationResult(values, allScores, allLabels, sampleIndices.ToArray());
+        }
+        finally
+        {
+            scoreChunks.ForEach(t => t.Dispose());
+            labelChunks.ForEach(t => t.Dispose());
+        }
+    }
+}
+
+/// <summary>Metrics plus the gathered CPU scores [N, K] and labels in sample order (dispose to free them).</summary>
+public sealed record EvaluationResult(IReadOnlyDictionary<string, double> Metrics, Tensor Scores, Tensor Labels,
+    int[] SampleIndices) : IDisposable
+{
+    public void Dispose()
+    {
+        Scores.Dispose();
+        Labels.Dispose();
+    }
+}

@@ -1,0 +1,109 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Cluster.Training.Optim;
+
+/// <summary>
+/// MMEngine's <c>OptimWrapper</c>: backward, gradient accumulation, clipping by total norm and the optimizer step.
+/// <para>Accumulation follows <c>OptimWrapper.scale_loss</c>/<c>should_update</c>: the loss is divided by
+/// accumulative_counts and the optimizer steps every accumulative_counts iterations; the last incomplete group of the
+/// whole run (max_iters not a multiple of the count) divides by its own size and steps at the final iteration.</para>
+/// </summary>
+public sealed class OptimWrapper : IDisposable
+{
+    private readonly List<Parameter> parameters;
+    private readonly ClipGradConfig? clipGrad;
+    private readonly int accumulativeCounts;
+    private long innerCount;
+    private long maxCounts = long.MaxValue;
+    private long divisibleIters = long.MaxValue;
+    private long remainderIters;
+
+    public OptimWrapper(OptimizerHelper optimizer, IEnumerable<Parameter> parameters, ClipGradConfig? clipGrad,
+        int accumulativeCounts)
+    {
+        if (accumulativeCounts < 1)
+        {
+            throw new ArgumentException($"optim_wrapper.accumulative_counts must be >= 1, got {accumulativeCounts}");
+        }
+        Optimizer = optimizer;
+        this.parameters = parameters.ToList();
+        this.clipGrad = clipGrad;
+        this.accumulativeCounts = accumulativeCounts;
+        ParamGroups = optimizer.ParamGroups.ToList();
+    }
+
+    public OptimizerHelper Optimizer { get; }
+
+    public IReadOnlyList<optim.ILearningRateController> ParamGroups { get; }
+
+    /// <summary>The lr of the first parameter group (what MMEngine logs as <c>lr</c>).</summary>
+    public double Lr => ParamGroups[0].LearningRate;
+
+    /// <summary>Builds SGD or AdamW from <c>optim_wrapper</c> over the given parameters (one parameter group).</summary>
+    public static OptimWrapper Create(OptimWrapperConfig config, IEnumerable<Parameter> parameters)
+    {
+        if (config.Type != "OptimWrapper")
+        {
+            throw new ArgumentException($"optim_wrapper.type: only OptimWrapper is supported, got '{config.Type}'");
+        }
+        var parameterList = parameters.Where(p => p.requires_grad).ToList();
+        OptimizerHelper optimizer = config.Optimizer switch
+        {
+            SgdConfig sgd => optim.SGD(parameterList, sgd.Lr, sgd.Momentum, sgd.Dampening, sgd.WeightDecay, sgd.Nesterov),
+            AdamWConfig adamW when adamW.Betas.Count == 2 =>
+                optim.AdamW(parameterList, adamW.Lr, adamW.Betas[0], adamW.Betas[1], adamW.Eps, adamW.WeightDecay, adamW.Amsgrad),
+            AdamWConfig adamW => throw new ArgumentException(
+                $"optim_wrapper.optimizer.betas must have two values, got {adamW.Betas.Count}"),
+            _ => throw new ArgumentException(
+                $"optim_wrapper.optimizer.type '{config.Optimizer.GetType().Name}' is not supported (SGD, AdamW)"),
+        };
+        return new OptimWrapper(optimizer, parameterList, config.ClipGrad, config.AccumulativeCounts);
+    }
+
+    /// <summary>Multiplies lr and initial lr of every group (auto_scale_lr).</summary>
+    public void ScaleLr(double ratio)
+    {
+        foreach (var group in ParamGroups)
+        {
+            group.LearningRate *= ratio;
+            group.InitialLearningRate = group.LearningRate;
+        }
+    }
+
+    /// <summary>MMEngine's <c>initialize_count_status</c>: iterations done so far and in the whole run.</summary>
+    public void InitializeCountStatus(long initCounts, long maxCounts)
+    {
+        innerCount = initCounts;
+        this.maxCounts = maxCounts;
+        divisibleIters = maxCounts / accumulativeCounts * accumulativeCounts;
+        remainderIters = maxCounts - divisibleIters;
+    }
+
+    /// <summary>Scales the loss, back-propagates it and steps (clipping first) when an accumulation group is full.</summary>
+    /// <returns>The total gradient norm before clipping when this call clipped, else null.</returns>
+    public double? UpdateParams(Tensor loss)
+    {
+        using (var scaled = loss / LossFactor())
+        {
+            scaled.backward();
+        }
+        innerCount++;
+        if (innerCount % accumulativeCounts != 0 && innerCount != maxCounts)
+        {
+            return null;
+        }
+        double? gradNorm = clipGrad is null
+            ? null
+            : nn.utils.clip_grad_norm_(parameters, clipGrad.MaxNorm, clipGrad.NormType);
+        Optimizer.step();
+        Optimizer.zero_grad();
+        return gradNorm;
+    }
+
+    private long LossFactor() =>
+        accumulativeCounts == 1 ? 1 : innerCount < divisibleIters ? accumulativeCounts : remainderIters;
+
+    public void Dispose() => Optimizer.Dispose();
+}

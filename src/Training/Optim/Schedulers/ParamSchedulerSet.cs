@@ -1,0 +1,45 @@
+using System.Collections;
+
+namespace Cluster.Training.Optim.Schedulers;
+
+/// <summary>
+/// The run's schedulers, stepped as MMEngine's ParamSchedulerHook does: iteration-based ones after every training
+/// iteration, epoch-based ones after every training epoch, each in list order.
+/// </summary>
+public sealed class ParamSchedulerSet(IReadOnlyList<ParamScheduler> schedulers)
+{
+    public IReadOnlyList<ParamScheduler> Schedulers { get; } = schedulers;
+
+    public void AfterTrainIteration()
+    {
+        foreach (var scheduler in Schedulers.Where(s => !s.ByEpoch))
+        {
+            scheduler.Step();
+        }
+    }
+
+    public void AfterTrainEpoch()
+    {
+        foreach (var scheduler in Schedulers.Where(s => s.ByEpoch))
+        {
+            scheduler.Step();
+        }
+    }
+
+    /// <summary>The checkpoint's <c>param_schedulers</c> list.</summary>
+    public List<object?> ToTree() => Schedulers.Select(s => (object?)s.ToTree()).ToList();
+
+    public void LoadTree(IList tree)
+    {
+        if (tree.Count != Schedulers.Count)
+        {
+            throw new ArgumentException(
+                $"param_schedulers: the checkpoint has {tree.Count} schedulers, the config builds {Schedulers.Count}");
+        }
+        for (int i = 0; i < tree.Count; i++)
+        {
+            var entry = tree[i] as IDictionary ?? throw new ArgumentException($"param_schedulers[{i}]: expected a dictionary");
+            Schedulers[i].LoadTree(entry, $"param_schedulers[{i}]");
+        }
+    }
+}
