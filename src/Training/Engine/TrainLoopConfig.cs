@@ -15,4 +15,9 @@ public sealed class TrainLoopConfig
 public sealed class RandomnessConfig
 {
     public long? Seed { get; init; }
+    /// <summary>MMEngine sets cuDNN's deterministic flags; CPU kernels here are deterministic already and TorchSharp
+    /// exposes no cuDNN switch, so the key is accepted for compatibility.</summary>
+    public bool Deterministic { get; init; }
+    /// <summary>Distinct seeds per rank (the data-parallel issue gives this meaning).</summary>
+    public bool DiffRankSeed { get; init; }
 }

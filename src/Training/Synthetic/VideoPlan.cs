@@ -19,7 +19,7 @@ internal sealed record VideoPlan(
             random.NextDouble() * 360,
             Speed: size / 32.0 * (0.8 + 0.4 * random.NextDouble()),
             size);
-        double radius = size * (0.10 + 0.08 * random.NextDouble());
+        double radius = size * (0.16 + 0.10 * random.NextDouble());
         var background = new Scalar(Channel(random, 30, 130), Channel(random, 30, 130), Channel(random, 30, 130));
         var colour = new Scalar(Channel(random, 140, 255), Channel(random, 140, 255), Channel(random, 140, 255));
         return new VideoPlan(shape, trajectory, radius, colour, background, (ulong)random.NextInt64(1, long.MaxValue));

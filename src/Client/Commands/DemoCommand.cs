@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Cluster.Training.Configs;
+using Cluster.Training.Experiments;
+using Cluster.Training.Synthetic;
+
+namespace Cluster.Client.Commands;
+
+/// <summary>
+/// `cluster demo`: makes the synthetic set A if it is missing, then trains configs/demo/tsn_tiny_synth.yaml with live
+/// progress and says where the checkpoints and metrics are. In process until the cluster issue brings the silo.
+/// </summary>
+internal static class DemoCommand
+{
+    public const string DemoConfig = "configs/demo/tsn_tiny_synth.yaml";
+    public static readonly SynthOptions DemoData = new() { OutDir = "data/synth_a", Classes = 8, VideosPerClass = 20, Seed = 1 };
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var json = CommonOptions.Json();
+        var set = CommonOptions.Set();
+        var device = CommonOptions.Device();
+        var workDir = new Option<string?>("--work-dir") { Description = "Where checkpoints and logs go (default: work_dirs/tsn_tiny_synth)" };
+        var demo = new Command("demo", "Make a synthetic dataset and train a tiny TSN on it, with live progress") { json, set, device, workDir };
+        demo.SetAction(parse => CommandErrors.Run(error, () =>
+        {
+            var log = parse.GetValue(json) ? error : output;
+            EnsureDataset(DemoData, log);
+            var document = ConfigLoader.Load(BundledConfig(DemoConfig), parse.GetValue(set) ?? []);
+            var job = TrainingJob.Prepare(document, parse.GetValue(workDir), parse.GetValue(device));
+            return TrainingRun.Execute(job, output, parse.GetValue(json));
+        }, parse.GetValue(json) ? output : null));
+        return demo;
+    }
+
+    internal static void EnsureDataset(SynthOptions options, TextWriter log)
+    {
+        if (File.Exists(Path.Combine(options.OutDir, "train_list.txt")) && File.Exists(Path.Combine(options.OutDir, "val_list.txt")))
+        {
+            log.WriteLine($"dataset: {Path.GetFullPath(options.OutDir)} (exists)");
+            return;
+        }
+        var result = UcfSynthesizer.Generate(options);
+        log.WriteLine($"dataset: wrote {result.TrainVideos} train + {result.ValVideos} val videos of {result.Classes.Count} classes to {Path.GetFullPath(result.OutDir)}");
+    }
+
+    /// <summary>The shipped configs travel with the binary (copied to its output folder).</summary>
+    internal static string BundledConfig(string relativePath) => Path.Combine(AppContext.BaseDirectory, relativePath);
+}

@@ -1,0 +1,137 @@
+using System.Text.Json;
+using Cluster.Training.Checkpoints;
+using Cluster.Training.Configs;
+using Cluster.Training.Data.Loading;
+using Cluster.Training.Engine;
+using Cluster.Training.Models;
+
+namespace Cluster.Training.Experiments;
+
+/// <summary>
+/// One training run from a merged config, in process: builds the model (init_cfg, pretrained), the loaders and the
+/// runner, resolves MMEngine's <c>resume</c> / <c>load_from</c>, writes checkpoints as .pth into the work_dir.
+/// <see cref="Prepare"/> validates everything it can without side effects, so bad input creates nothing.
+/// </summary>
+public sealed class TrainingJob
+{
+    public const string MergedConfigName = "config.yaml";
+    /// <summary>One JSON object per line per finished epoch and validation (like MMEngine's vis_data/scalars.json).</summary>
+    public const string ScalarsName = "scalars.json";
+
+    private readonly ConfigDocument document;
+    private readonly ExperimentConfig config;
+    private readonly string device;
+    private readonly string? resumeFrom;
+    private readonly string? loadFrom;
+
+    private TrainingJob(ConfigDocument document, ExperimentConfig config, WorkDirectory workDir, string device,
+        string? resumeFrom, string? loadFrom)
+    {
+        this.document = document;
+        this.config = config;
+        WorkDir = workDir;
+        this.device = device;
+        this.resumeFrom = resumeFrom;
+        this.loadFrom = loadFrom;
+    }
+
+    public WorkDirectory WorkDir { get; }
+    public ExperimentConfig Config => config;
+
+    public static TrainingJob Prepare(ConfigDocument document, string? workDir = null, string? device = null)
+    {
+        var config = ExperimentConfig.From(document);
+        ExperimentConfig.Require(config.TrainDataloader, document, "train_dataloader");
+        ExperimentConfig.Require(config.TrainCfg, document, "train_cfg");
+        ExperimentConfig.Require(config.OptimWrapper, document, "optim_wrapper");
+        var directory = WorkDirectory.Resolve(workDir, config.WorkDir, document.MainFile);
+        if (config.LoadFrom is { } path && !File.Exists(path))
+            throw new ConfigException(document.FileOf("load_from"), "load_from", $"checkpoint '{path}' does not exist");
+        var resumeFrom = config.Resume ? config.LoadFrom ?? directory.LastCheckpoint() : null;
+        var loadFrom = config.Resume ? null : config.LoadFrom;
+        return new TrainingJob(document, config, directory, device ?? config.Device, resumeFrom, loadFrom);
+    }
+
+    public TrainingResult Run(IProgress<TrainingEvent>? progress = null, CancellationToken cancellation = default)
+    {
+        Directory.CreateDirectory(WorkDir.Path);
+        if (resumeFrom is null) File.Delete(Path.Combine(WorkDir.Path, ScalarsName));
+        var configText = document.ToYaml();
+        File.WriteAllText(Path.Combine(WorkDir.Path, MergedConfigName), configText);
+        var events = new WorkDirProgress(WorkDir, progress);
+
+        long seed = config.Randomness.Seed ?? SeedOf(resumeFrom) ?? Random.Shared.NextInt64(0, int.MaxValue);
+        var model = ModelBuilder.Build(config.Model, new CheckpointPretrainedLoader(Message(events)));
+        var dataPreprocessor = config.Model.DataPreprocessor;
+        using var trainLoader = DataLoaderFactory.Build(config.TrainDataloader!, (int)seed, dataPreprocessor);
+        using var valLoader = config.ValDataloader is { } val ? DataLoaderFactory.Build(val, (int)seed, dataPreprocessor) : null;
+
+        var runner = new TrainingRunner(new TrainingRunnerOptions
+        {
+            Model = model,
+            TrainData = new TrainBatchSource(trainLoader.ReadEpoch, trainLoader.BatchesPerEpoch, trainLoader.BatchSize),
+            ValData = valLoader is null ? null : () => valLoader.ReadEpoch(0),
+            TrainCfg = config.TrainCfg!,
+            OptimWrapper = config.OptimWrapper!,
+            ParamScheduler = config.ParamScheduler,
+            ValEvaluator = config.ValEvaluator,
+            AutoScaleLr = config.AutoScaleLr,
+            DefaultHooks = config.DefaultHooks,
+            CustomHooks = config.CustomHooks,
+            Randomness = new RandomnessConfig { Seed = seed },
+            Device = device,
+            WorkDir = WorkDir.Path,
+            CheckpointWriter = new PthCheckpointWriter(),
+            ResumeFrom = resumeFrom,
+            LoadFrom = loadFrom,
+            LoadWeights = (recognizer, path) => WeightLoading.Load(recognizer, path, events),
+            ConfigText = configText,
+            Progress = events,
+        });
+        try
+        {
+            return runner.Run(cancellation);
+        }
+        finally
+        {
+            model.Dispose();
+        }
+    }
+
+    private static long? SeedOf(string? checkpoint)
+    {
+        if (checkpoint is null) return null;
+        using var state = new PthCheckpointWriter().Load(checkpoint);
+        return state.Seed;
+    }
+
+    private static Action<string> Message(IProgress<TrainingEvent> events) => text => events.Report(new TrainingMessage(text));
+
+    /// <summary>Forwards events, appends epoch and validation scalars, keeps the latest-checkpoint pointers current.</summary>
+    private sealed class WorkDirProgress(WorkDirectory workDir, IProgress<TrainingEvent>? inner) : IProgress<TrainingEvent>
+    {
+        private readonly string scalars = Path.Combine(workDir.Path, ScalarsName);
+
+        public void Report(TrainingEvent value)
+        {
+            switch (value)
+            {
+                case CheckpointSaved { IsBest: false } saved:
+                    workDir.RecordLatest(saved.Path);
+                    break;
+                case EpochCompleted epoch:
+                    AppendScalars(new() { ["epoch"] = epoch.Epoch, ["loss"] = epoch.MeanLoss, ["lr"] = epoch.LearningRate });
+                    break;
+                case ValidationCompleted validation:
+                    var line = new Dictionary<string, object> { ["epoch"] = validation.Epoch, ["step"] = validation.Iteration };
+                    foreach (var (name, metric) in validation.Metrics) line[name] = metric;
+                    AppendScalars(line);
+                    break;
+            }
+            inner?.Report(value);
+        }
+
+        private void AppendScalars(Dictionary<string, object> line) =>
+            File.AppendAllText(scalars, JsonSerializer.Serialize(line) + Environment.NewLine);
+    }
+}
