@@ -4,6 +4,7 @@ using Cluster.Training.Configs;
 using Cluster.Training.Data.Loading;
 using Cluster.Training.Engine;
 using Cluster.Training.Models;
+using TorchSharp;
 
 namespace Cluster.Training.Experiments;
 
@@ -61,6 +62,8 @@ public sealed class TrainingJob
         var events = new WorkDirProgress(WorkDir, progress);
 
         long seed = config.Randomness.Seed ?? SeedOf(resumeFrom) ?? Random.Shared.NextInt64(0, int.MaxValue);
+        // Seeded before the model is built, so its initial weights follow randomness.seed too (as MMEngine does).
+        torch.manual_seed(seed);
         var model = ModelBuilder.Build(config.Model, new CheckpointPretrainedLoader(Message(events)));
         var dataPreprocessor = config.Model.DataPreprocessor;
         using var trainLoader = DataLoaderFactory.Build(config.TrainDataloader!, (int)seed, dataPreprocessor);

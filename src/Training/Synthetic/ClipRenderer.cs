@@ -9,8 +9,8 @@ namespace Cluster.Training.Synthetic;
 internal static class ClipRenderer
 {
     private const int TextureCells = 6;
-    private const double TextureSpread = 35;
-    private const double NoiseSpread = 12;
+    private const double TextureSpread = 20;
+    private const double NoiseSpread = 10;
 
     public static List<Mat> Render(VideoPlan plan, int frameCount, int size)
     {
