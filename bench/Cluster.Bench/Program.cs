@@ -1,1 +1,40 @@
-Console.WriteLine("bench");
+using System.Diagnostics;
+using Cluster.Bench;
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException error)
+{
+    Console.Error.WriteLine(error.Message);
+    return 2;
+}
+
+var clock = Stopwatch.StartNew();
+var environment = BenchEnvironment.Describe(options.Quick);
+BenchReport.PrintEnvironment(Console.Out, environment);
+string workDir = Directory.CreateTempSubdirectory("cluster-bench-").FullName;
+var rows = new List<BenchRow>();
+try
+{
+    foreach (var settings in options.EngineSteps)
+    {
+        Console.WriteLine($"running {EngineStepBenchmark.Name} (base {settings.BaseChannels}) ... {clock.Elapsed:mm\\:ss}");
+        rows.Add(EngineStepBenchmark.Run(settings, workDir));
+    }
+    Console.WriteLine($"running {LoaderThroughputBenchmark.Name} ... {clock.Elapsed:mm\\:ss}");
+    rows.AddRange(LoaderThroughputBenchmark.Run(options.Loader, workDir));
+}
+finally
+{
+    Directory.Delete(workDir, recursive: true);
+}
+
+Console.WriteLine();
+BenchReport.Print(Console.Out, rows);
+BenchReport.WriteJson(options.OutPath, rows, environment);
+Console.WriteLine();
+Console.WriteLine($"took {clock.Elapsed:mm\\:ss}; JSON: {Path.GetFullPath(options.OutPath)}");
+return rows.All(row => row.MeetsGoal != false) ? 0 : 1;
