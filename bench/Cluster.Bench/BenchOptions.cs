@@ -29,9 +29,9 @@ public sealed record BenchOptions(bool Quick, string OutPath)
     public IEnumerable<EngineStepBenchmark.Settings> EngineSteps => Quick
         ? [new(BaseChannels: 16, WarmupSteps: 2, MeasuredSteps: 6, Repeats: 7)]
         : [new(BaseChannels: 16, WarmupSteps: 2, MeasuredSteps: 10, Repeats: 21),
-           new(BaseChannels: 32, WarmupSteps: 2, MeasuredSteps: 8, Repeats: 11)];
+           new(BaseChannels: 32, WarmupSteps: 2, MeasuredSteps: 8, Repeats: 7)];
 
     public LoaderThroughputBenchmark.Settings Loader => Quick
         ? new(VideosPerClass: 6, Repeats: 7)
-        : new(VideosPerClass: 12, Repeats: 25);
+        : new(VideosPerClass: 12, Repeats: 15);
 }

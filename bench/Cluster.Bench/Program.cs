@@ -32,9 +32,11 @@ finally
     Directory.Delete(workDir, recursive: true);
 }
 
+environment["load average at end"] = BenchEnvironment.LoadAverage();
 Console.WriteLine();
 BenchReport.Print(Console.Out, rows);
 BenchReport.WriteJson(options.OutPath, rows, environment);
 Console.WriteLine();
-Console.WriteLine($"took {clock.Elapsed:mm\\:ss}; JSON: {Path.GetFullPath(options.OutPath)}");
+Console.WriteLine($"took {clock.Elapsed:mm\\:ss}; load average at end: {environment["load average at end"]}; " +
+    $"JSON: {Path.GetFullPath(options.OutPath)}");
 return rows.All(row => row.MeetsGoal != false) ? 0 : 1;
