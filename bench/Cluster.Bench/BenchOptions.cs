@@ -1,14 +1,16 @@
 namespace Cluster.Bench;
 
-/// <summary>Command line: <c>[--quick] [--out PATH]</c>.</summary>
-public sealed record BenchOptions(bool Quick, string OutPath)
+/// <summary>Command line: <c>[--quick] [--out PATH] [--threads N]</c>; null <see cref="TorchThreads"/> keeps
+/// TorchSharp's default (one per core).</summary>
+public sealed record BenchOptions(bool Quick, string OutPath, int? TorchThreads)
 {
-    public const string Usage = "usage: Cluster.Bench [--quick] [--out bench/results/engine.json]";
+    public const string Usage = "usage: Cluster.Bench [--quick] [--out bench/results/engine.json] [--threads N]";
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         bool quick = false;
         string outPath = "bench/results/engine.json";
+        int? threads = null;
         for (int i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -19,11 +21,15 @@ public sealed record BenchOptions(bool Quick, string OutPath)
                 case "--out" when i + 1 < args.Count:
                     outPath = args[++i];
                     break;
+                case "--threads" when i + 1 < args.Count && int.TryParse(args[i + 1], out int count) && count > 0:
+                    threads = count;
+                    i++;
+                    break;
                 default:
                     throw new ArgumentException($"unknown or incomplete argument '{args[i]}'; {Usage}");
             }
         }
-        return new BenchOptions(quick, outPath);
+        return new BenchOptions(quick, outPath, threads);
     }
 
     public IEnumerable<EngineStepBenchmark.Settings> EngineSteps => Quick

@@ -27,9 +27,8 @@ public static class EngineStepBenchmark
         using var engineModel = BuildModel(settings.BaseChannels);
         using var handModel = BuildModel(settings.BaseChannels);
         manual_seed(1);
-        using var inputs = randn([BatchSize, Segments, 3, Size, Size]);
-        using var labels = randint(Classes, [BatchSize], dtype: int64);
-        using var batch = new Batch(inputs.alias(), labels.alias(), Enumerable.Range(0, BatchSize).ToArray());
+        using var batch = new Batch(randn([BatchSize, Segments, 3, Size, Size]), randint(Classes, [BatchSize], dtype: int64),
+            Enumerable.Range(0, BatchSize).ToArray());
         var replay = new ReplayedBatches([batch], settings.WarmupSteps, settings.MeasuredSteps);
 
         var samples = Alternation.Run(settings.Repeats,

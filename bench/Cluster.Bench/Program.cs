@@ -12,6 +12,8 @@ catch (ArgumentException error)
     return 2;
 }
 
+if (options.TorchThreads is { } threads)
+    TorchSharp.torch.set_num_threads(threads);
 var clock = Stopwatch.StartNew();
 var environment = BenchEnvironment.Describe(options.Quick);
 BenchReport.PrintEnvironment(Console.Out, environment);
