@@ -1,1 +1,44 @@
-Console.WriteLine("bench");
+using System.Diagnostics;
+using Cluster.Bench;
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException error)
+{
+    Console.Error.WriteLine(error.Message);
+    return 2;
+}
+
+if (options.TorchThreads is { } threads)
+    TorchSharp.torch.set_num_threads(threads);
+var clock = Stopwatch.StartNew();
+var environment = BenchEnvironment.Describe(options.Quick);
+BenchReport.PrintEnvironment(Console.Out, environment);
+string workDir = Directory.CreateTempSubdirectory("cluster-bench-").FullName;
+var rows = new List<BenchRow>();
+try
+{
+    foreach (var settings in options.EngineSteps)
+    {
+        Console.WriteLine($"running {EngineStepBenchmark.Name} (base {settings.BaseChannels}) ... {clock.Elapsed:mm\\:ss}");
+        rows.Add(EngineStepBenchmark.Run(settings, workDir));
+    }
+    Console.WriteLine($"running {LoaderThroughputBenchmark.Name} ... {clock.Elapsed:mm\\:ss}");
+    rows.AddRange(LoaderThroughputBenchmark.Run(options.Loader, workDir));
+}
+finally
+{
+    Directory.Delete(workDir, recursive: true);
+}
+
+environment["load average at end"] = BenchEnvironment.LoadAverage();
+Console.WriteLine();
+BenchReport.Print(Console.Out, rows);
+BenchReport.WriteJson(options.OutPath, rows, environment);
+Console.WriteLine();
+Console.WriteLine($"took {clock.Elapsed:mm\\:ss}; load average at end: {environment["load average at end"]}; " +
+    $"JSON: {Path.GetFullPath(options.OutPath)}");
+return rows.All(row => row.MeetsGoal != false) ? 0 : 1;
