@@ -12,7 +12,7 @@ namespace Cluster.Client.Commands;
 internal static class DemoCommand
 {
     public const string DemoConfig = "configs/demo/tsn_tiny_synth.yaml";
-    public static readonly SynthOptions DemoData = new() { OutDir = "data/synth_a", Classes = 8, VideosPerClass = 20, Seed = 1 };
+    public static readonly SynthOptions DemoData = new() { OutDir = "data/synth_a", Classes = 8, VideosPerClass = 40, Seed = 1 };
 
     public static Command Create(TextWriter output, TextWriter error)
     {

@@ -34,11 +34,11 @@ public sealed class ExperimentConfig
     public bool Resume { get; init; }
     public string? WorkDir { get; init; }
     public string Device { get; init; } = "auto";
+    public EnvironmentConfig EnvCfg { get; init; } = new();
 
     // Accepted for MMAction2 compatibility; they configure MMEngine machinery this engine does not have
-    // (registry scopes, multiprocessing/cudnn environment, visual backends) or that it fixes (log format and level).
+    // (registry scopes, visual backends) or that it fixes (log format and level).
     public string? DefaultScope { get; init; }
-    public Dictionary<string, object?>? EnvCfg { get; init; }
     public Dictionary<string, object?>? LogProcessor { get; init; }
     public Dictionary<string, object?>? Visualizer { get; init; }
     public object? VisBackends { get; init; }

@@ -36,6 +36,7 @@ public sealed class TestJob
 
     public IReadOnlyDictionary<string, double> Run(IProgress<TrainingEvent>? progress = null, CancellationToken cancellation = default)
     {
+        config.EnvCfg.Apply();
         using var model = ModelBuilder.Build(config.Model, loader: null);
         var target = DeviceSelector.Resolve(device);
         WeightLoading.Load(model, checkpoint, progress);

@@ -61,6 +61,7 @@ public sealed class TrainingJob
         File.WriteAllText(Path.Combine(WorkDir.Path, MergedConfigName), configText);
         var events = new WorkDirProgress(WorkDir, progress);
 
+        config.EnvCfg.Apply();
         long seed = config.Randomness.Seed ?? SeedOf(resumeFrom) ?? Random.Shared.NextInt64(0, int.MaxValue);
         // Seeded before the model is built, so its initial weights follow randomness.seed too (as MMEngine does).
         torch.manual_seed(seed);
