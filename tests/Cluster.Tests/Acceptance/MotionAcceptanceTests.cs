@@ -10,7 +10,7 @@ namespace Cluster.Tests.Acceptance;
 /// </summary>
 public sealed class MotionAcceptanceTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly DemoDataset directions = DemoDataset.Create("synth-motion-", classes: 2, videosPerClass: 40, seed: 3, motionOnly: true);
+    private readonly DemoDataset directions = DemoDataset.Create("synth-motion-", classes: 2, videosPerClass: 100, seed: 3, motionOnly: true);
     private readonly string work = Directory.CreateTempSubdirectory("motion-work-").FullName;
 
     public void Dispose()
