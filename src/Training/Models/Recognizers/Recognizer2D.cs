@@ -9,22 +9,12 @@ namespace Cluster.Training.Models.Recognizers;
 /// MMAction2's Recognizer2D: [N, S, C, H, W] → [N·S, C, H, W] → backbone → head with num_segs = S. At test time all
 /// V = clips × crops views are segments of one consensus, as MMAction2 does for TSN.
 /// </summary>
-public sealed class Recognizer2D : Recognizer, IInitWeights
+public sealed class Recognizer2D : BackboneHeadRecognizer
 {
-    private readonly nn.Module<Tensor, Tensor> backbone;
-    private readonly BaseHead cls_head;
-    private readonly IReadOnlyList<InitConfig>? initCfg;
-
     public Recognizer2D(nn.Module<Tensor, Tensor> backbone, BaseHead clsHead, IReadOnlyList<InitConfig>? initCfg = null)
-        : base(nameof(Recognizer2D))
+        : base(nameof(Recognizer2D), backbone, clsHead, initCfg)
     {
-        this.backbone = backbone;
-        cls_head = clsHead;
-        this.initCfg = initCfg;
-        RegisterComponents();
     }
-
-    public override int NumClasses => cls_head.NumClasses;
 
     public override Tensor forward(Tensor inputs)
     {
@@ -35,14 +25,10 @@ public sealed class Recognizer2D : Recognizer, IInitWeights
         return cls_head.forward(backbone.forward(frames), inputs.shape[1]).MoveToOuterDisposeScope();
     }
 
-    public override Tensor Loss(Tensor logits, Tensor labels) => cls_head.Loss(logits, labels);
-
     /// <summary>The consensus already covers every view, so average_clip sees one score row per sample.</summary>
     public override Tensor Predict(Tensor inputs)
     {
         using var scope = NewDisposeScope();
         return cls_head.AverageClip(forward(inputs), 1).MoveToOuterDisposeScope();
     }
-
-    public void InitWeights(IPretrainedLoader? loader) => WeightInitializer.InitWeights(this, initCfg, loader);
 }

@@ -9,22 +9,12 @@ namespace Cluster.Training.Models.Recognizers;
 /// MMAction2's Recognizer3D: [N, V, C, T, H, W] → [N·V, C, T, H, W] → backbone → head, one score row per view.
 /// Training logits average the V views' logits; <see cref="Predict"/> combines them per average_clips.
 /// </summary>
-public sealed class Recognizer3D : Recognizer, IInitWeights
+public sealed class Recognizer3D : BackboneHeadRecognizer
 {
-    private readonly nn.Module<Tensor, Tensor> backbone;
-    private readonly BaseHead cls_head;
-    private readonly IReadOnlyList<InitConfig>? initCfg;
-
     public Recognizer3D(nn.Module<Tensor, Tensor> backbone, BaseHead clsHead, IReadOnlyList<InitConfig>? initCfg = null)
-        : base(nameof(Recognizer3D))
+        : base(nameof(Recognizer3D), backbone, clsHead, initCfg)
     {
-        this.backbone = backbone;
-        cls_head = clsHead;
-        this.initCfg = initCfg;
-        RegisterComponents();
     }
-
-    public override int NumClasses => cls_head.NumClasses;
 
     public override Tensor forward(Tensor inputs)
     {
@@ -33,8 +23,6 @@ public sealed class Recognizer3D : Recognizer, IInitWeights
         var perView = ViewScores(inputs);
         return perView.view(-1, views, perView.shape[1]).mean([1]).MoveToOuterDisposeScope();
     }
-
-    public override Tensor Loss(Tensor logits, Tensor labels) => cls_head.Loss(logits, labels);
 
     public override Tensor Predict(Tensor inputs)
     {
@@ -51,6 +39,4 @@ public sealed class Recognizer3D : Recognizer, IInitWeights
         var clips = inputs.reshape([-1, .. inputs.shape[2..]]);
         return cls_head.forward(backbone.forward(clips), 1);
     }
-
-    public void InitWeights(IPretrainedLoader? loader) => WeightInitializer.InitWeights(this, initCfg, loader);
 }
