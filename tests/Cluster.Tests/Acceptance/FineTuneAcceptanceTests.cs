@@ -10,6 +10,7 @@ namespace Cluster.Tests.Acceptance;
 /// (5 classes) with <c>load_from</c> A's checkpoint. The replaced head is reported as shape-mismatched while the
 /// backbone loads; the fine-tuned model reaches val top-1 ≥ 0.90 on B, in fewer epochs than training B from scratch.
 /// </summary>
+[Collection(GlobalTorchRandomCollection.Name)]
 public sealed class FineTuneAcceptanceTests(ITestOutputHelper output) : IDisposable
 {
     private const double TargetTop1 = 0.90;

@@ -8,6 +8,7 @@ namespace Cluster.Tests.Acceptance;
 /// direction differs), a tiny SlowOnly 3D model learns the direction while TSN, whose average over segments is
 /// order-free, stays at chance. This is what shows that the temporal path learns motion.
 /// </summary>
+[Collection(GlobalTorchRandomCollection.Name)]
 public sealed class MotionAcceptanceTests(ITestOutputHelper output) : IDisposable
 {
     private readonly DemoDataset directions = DemoDataset.Create("synth-motion-", classes: 2, videosPerClass: 100, seed: 3, motionOnly: true);

@@ -6,6 +6,7 @@ using static Cluster.Tests.Engine.RunnerFixture;
 
 namespace Cluster.Tests.Engine;
 
+[Collection(GlobalTorchRandomCollection.Name)]
 public class TrainingRunnerTests
 {
     [Fact]

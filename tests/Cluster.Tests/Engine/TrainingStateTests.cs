@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace Cluster.Tests.Engine;
 
+[Collection(GlobalTorchRandomCollection.Name)]
 public class TrainingStateTests
 {
     [Fact]

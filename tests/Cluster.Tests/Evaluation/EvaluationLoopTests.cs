@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace Cluster.Tests.Evaluation;
 
+[Collection(GlobalTorchRandomCollection.Name)]
 public class EvaluationLoopTests
 {
     [Fact]

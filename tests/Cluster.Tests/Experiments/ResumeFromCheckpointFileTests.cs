@@ -9,6 +9,7 @@ namespace Cluster.Tests.Experiments;
 /// its last_checkpoint repeats the uninterrupted run's epoch-3 losses exactly (model, optimizer momentum, scheduler
 /// milestone, RNG for dropout and augmentation all restored).
 /// </summary>
+[Collection(GlobalTorchRandomCollection.Name)]
 public sealed class ResumeFromCheckpointFileTests : IDisposable
 {
     private readonly DemoDataset data = DemoDataset.Create("resume-data-", classes: 4, videosPerClass: 5, seed: 3, frames: 8);
