@@ -28,14 +28,17 @@ public static class PyTorchTypeNames
 
     /// <summary>
     /// TorchSharp's own classes: PyTorch's private bases from the table, else <c>Module</c>. Our classes mirror
-    /// MMAction2's hierarchy, so their C# base class is the answer (TSNHead → BaseHead).
+    /// MMAction2's hierarchy, so their C# base class is the answer (TSNHead → BaseHead), skipping the
+    /// <see cref="CodeSharingBaseAttribute"/> ones.
     /// </summary>
     public static IReadOnlyList<string> BaseClassNames(torch.nn.Module module)
     {
         var type = module.GetType();
         if (type.Assembly == typeof(torch.nn.Module).Assembly)
             return DirectBases.TryGetValue(ClassName(module), out var bases) ? bases : ["Module"];
-        return [WithoutArity(type.BaseType!.Name)];
+        var baseType = type.BaseType!;
+        while (baseType.IsDefined(typeof(CodeSharingBaseAttribute), inherit: false)) baseType = baseType.BaseType!;
+        return [WithoutArity(baseType.Name)];
     }
 
     private static string WithoutArity(string typeName)

@@ -10,6 +10,7 @@ namespace Cluster.Training.Models.Recognizers;
 /// (so checkpoints carry <c>backbone.*</c> and <c>cls_head.*</c>), the head's loss, and init_cfg.
 /// Subclasses only say how their input layout reaches the backbone.
 /// </summary>
+[CodeSharingBase]
 public abstract class BackboneHeadRecognizer : Recognizer, IInitWeights
 {
     // Protected rather than private: RegisterComponents only sees the non-private fields of base classes.
