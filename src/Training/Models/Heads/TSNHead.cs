@@ -5,31 +5,22 @@ using static TorchSharp.torch;
 namespace Cluster.Training.Models.Heads;
 
 /// <summary>MMAction2's TSNHead over [N·S, C, H, W] backbone features.</summary>
-public sealed class TSNHead : BaseHead
+public sealed class TSNHead : LinearClassifierHead
 {
     private readonly AdaptiveAvgPool2d? avg_pool;
-    private readonly Dropout? dropout;
-    private readonly Linear fc_cls;
-    private readonly TSNHeadConfig config;
     private readonly long consensusDim;
 
-    public TSNHead(TSNHeadConfig config, string keyPath = "cls_head") : base(nameof(TSNHead), config, keyPath)
+    public TSNHead(TSNHeadConfig config, string keyPath = "cls_head")
+        : base(nameof(TSNHead), config, config.SpatialType, config.DropoutRatio, config.InitStd, keyPath)
     {
-        ValidateSpatialType(config.SpatialType, keyPath);
         consensusDim = config.Consensus switch
         {
             AvgConsensusConfig avg => avg.Dim,
             _ => throw new ArgumentException($"{keyPath}.consensus: only AvgConsensus is supported"),
         };
-        this.config = config;
         avg_pool = config.SpatialType == "avg" ? nn.AdaptiveAvgPool2d(1) : null;
-        dropout = DropoutOrNone(config.DropoutRatio);
-        fc_cls = nn.Linear(config.InChannels, config.NumClasses);
         RegisterComponents();
     }
-
-    protected override nn.Module Classifier => fc_cls;
-    protected override double InitStd => config.InitStd;
 
     /// <summary>[N·S, C, H, W] → pool → [N, S, C, ...] → mean over segments → dropout → fc_cls → [N, K].</summary>
     public override Tensor forward(Tensor features, long numSegments)
@@ -38,7 +29,6 @@ public sealed class TSNHead : BaseHead
         var x = avg_pool is null ? features : avg_pool.forward(features);
         x = x.reshape([-1, numSegments, .. x.shape[1..]]);
         x = x.mean([consensusDim], keepdim: true).squeeze(1);
-        if (dropout is not null) x = dropout.forward(x);
-        return fc_cls.forward(x.reshape(x.shape[0], -1)).MoveToOuterDisposeScope();
+        return Classify(x).MoveToOuterDisposeScope();
     }
 }
