@@ -27,7 +27,7 @@ internal static class DemoCommand
             EnsureDataset(DemoData, log);
             var document = ConfigLoader.Load(BundledConfig(DemoConfig), parse.GetValue(set) ?? []);
             var job = TrainingJob.Prepare(document, parse.GetValue(workDir), parse.GetValue(device));
-            return TrainingRun.Execute(job, output, parse.GetValue(json));
+            return TrainingRun.Execute(job, output, error, parse.GetValue(json));
         }, parse.GetValue(json) ? output : null));
         return demo;
     }

@@ -19,7 +19,7 @@ internal static class TrainCommand
         {
             var document = ConfigLoader.Load(parse.GetValue(file)!, parse.GetValue(set) ?? []);
             var job = TrainingJob.Prepare(document, parse.GetValue(workDir), parse.GetValue(device));
-            return TrainingRun.Execute(job, output, parse.GetValue(json));
+            return TrainingRun.Execute(job, output, error, parse.GetValue(json));
         }, parse.GetValue(json) ? output : null));
         return train;
     }

@@ -6,10 +6,10 @@ namespace Cluster.Client.Commands;
 /// <summary>Runs a prepared training job with console progress, Ctrl+C cancellation and the closing summary.</summary>
 internal static class TrainingRun
 {
-    public static int Execute(TrainingJob job, TextWriter output, bool json)
+    public static int Execute(TrainingJob job, TextWriter output, TextWriter error, bool json)
     {
         // With --json the progress goes to stderr, so stdout carries only the result line.
-        var log = json ? Console.Error : output;
+        var log = json ? error : output;
         using var cancellation = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, args) => { args.Cancel = true; cancellation.Cancel(); };
         Console.CancelKeyPress += onCancel;
