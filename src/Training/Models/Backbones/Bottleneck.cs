@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Cluster.Training.Models.Backbones;
 
 /// <summary>1×1 → 3×3 → 1×1 (×4 channels) residual block; torchvision's parameter names.</summary>
-public sealed class Bottleneck : nn.Module<Tensor, Tensor>
+public sealed class Bottleneck : ResidualBlock
 {
     private readonly Conv2d conv1;
     private readonly BatchNorm2d bn1;
@@ -13,11 +13,9 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     private readonly BatchNorm2d bn2;
     private readonly Conv2d conv3;
     private readonly BatchNorm2d bn3;
-    private readonly ReLU relu;
-    private readonly Sequential? downsample;
 
     public Bottleneck(long inplanes, long planes, long stride, long dilation, ResNetStyle style, Sequential? downsample)
-        : base(nameof(Bottleneck))
+        : base(nameof(Bottleneck), downsample)
     {
         var (conv1Stride, conv2Stride) = style == ResNetStyle.Pytorch ? (1L, stride) : (stride, 1L);
         conv1 = nn.Conv2d(inplanes, planes, 1, stride: conv1Stride, bias: false);
@@ -26,18 +24,13 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
         bn2 = nn.BatchNorm2d(planes);
         conv3 = nn.Conv2d(planes, planes * 4, 1, bias: false);
         bn3 = nn.BatchNorm2d(planes * 4);
-        relu = nn.ReLU(inplace: true);
-        this.downsample = downsample;
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
+    protected override Tensor Residual(Tensor x)
     {
-        using var scope = NewDisposeScope();
-        var identity = downsample is null ? x : downsample.forward(x);
         var output = relu.forward(bn1.forward(conv1.forward(x)));
         output = relu.forward(bn2.forward(conv2.forward(output)));
-        output = bn3.forward(conv3.forward(output));
-        return relu.forward(output.add_(identity)).MoveToOuterDisposeScope();
+        return bn3.forward(conv3.forward(output));
     }
 }
