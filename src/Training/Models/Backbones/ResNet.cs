@@ -25,9 +25,6 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IInitWeights
         var arch = ResNetArchitecture.ForDepth(config.Depth, keyPath);
         StageSettings.Validate(config.NumStages, config.OutIndices, config.FrozenStages, keyPath,
             ("strides", config.Strides.Count), ("dilations", config.Dilations.Count));
-        if (config.OutIndices.Count != 1)
-            throw new ArgumentException($"{keyPath}.out_indices: a recogniser backbone returns one stage, got " +
-                                        $"[{string.Join(", ", config.OutIndices)}]");
 
         conv1 = nn.Conv2d(config.InChannels, config.BaseChannels, 7, stride: 2, padding: 3, bias: false);
         bn1 = nn.BatchNorm2d(config.BaseChannels);
@@ -35,18 +32,9 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IInitWeights
         maxpool = nn.MaxPool2d(3, stride: 2, padding: 1);
         RegisterComponents();
 
-        var stageList = new List<Sequential>();
-        long inplanes = config.BaseChannels;
-        for (var i = 0; i < config.NumStages; i++)
-        {
-            var planes = (long)config.BaseChannels << i;
-            var stage = MakeStage(arch, inplanes, planes, arch.StageBlocks[i], config.Strides[i], config.Dilations[i]);
-            register_module($"layer{i + 1}", stage);
-            stageList.Add(stage);
-            inplanes = planes * arch.Expansion;
-        }
-        stages = stageList;
-        OutChannels = ((long)config.BaseChannels << config.OutIndices[0]) * arch.Expansion;
+        stages = ResNetStages.Build(this, arch, config.NumStages, config.BaseChannels, (i, inplanes, planes) =>
+            MakeStage(arch, inplanes, planes, arch.StageBlocks[i], config.Strides[i], config.Dilations[i]));
+        OutChannels = ResNetStages.OutChannels(arch, config.BaseChannels, config.OutIndices[0]);
     }
 
     /// <summary>Channels of the returned feature map.</summary>

@@ -33,20 +33,13 @@ public sealed class ResNet3dSlowOnly : nn.Module<Tensor, Tensor>, IInitWeights
         pool2 = nn.MaxPool3d((2, 1, 1), stride: (2, 1, 1));
         RegisterComponents();
 
-        var stageList = new List<Sequential>();
-        long inplanes = config.BaseChannels;
-        for (var i = 0; i < config.NumStages; i++)
+        stages = ResNetStages.Build(this, arch, config.NumStages, config.BaseChannels, (i, inplanes, planes) =>
         {
-            var planes = (long)config.BaseChannels << i;
             var settings = new Block3dSettings(config.SpatialStrides[i], config.TemporalStrides[i],
                 config.Dilations[i], config.Style, inflate[i] != 0, config.InflateStyle);
-            var stage = MakeStage(arch, inplanes, planes, arch.StageBlocks[i], settings);
-            register_module($"layer{i + 1}", stage);
-            stageList.Add(stage);
-            inplanes = planes * arch.Expansion;
-        }
-        stages = stageList;
-        OutChannels = ((long)config.BaseChannels << config.OutIndices[0]) * arch.Expansion;
+            return MakeStage(arch, inplanes, planes, arch.StageBlocks[i], settings);
+        });
+        OutChannels = ResNetStages.OutChannels(arch, config.BaseChannels, config.OutIndices[0]);
     }
 
     /// <summary>Channels of the returned feature map.</summary>
@@ -63,9 +56,6 @@ public sealed class ResNet3dSlowOnly : nn.Module<Tensor, Tensor>, IInitWeights
         StageSettings.Validate(config.NumStages, config.OutIndices, config.FrozenStages, keyPath,
             ("spatial_strides", config.SpatialStrides.Count), ("temporal_strides", config.TemporalStrides.Count),
             ("dilations", config.Dilations.Count), ("stage_blocks", config.StageBlocks?.Count ?? config.NumStages));
-        if (config.OutIndices.Count != 1)
-            throw new ArgumentException($"{keyPath}.out_indices: a recogniser backbone returns one stage, got " +
-                                        $"[{string.Join(", ", config.OutIndices)}]");
         if (config.Conv1Kernel.Count != 3)
             throw new ArgumentException($"{keyPath}.conv1_kernel: expected 3 values (t, h, w)");
         if (config.InflateStyle is not ("3x1x1" or "3x3x3"))

@@ -16,5 +16,8 @@ internal static class StageSettings
                 $"{keyPath}.out_indices: [{string.Join(", ", outIndices)}] must name stages 0..{numStages - 1}");
         if (frozenStages > numStages)
             throw new ArgumentException($"{keyPath}.frozen_stages: {frozenStages} exceeds num_stages {numStages}");
+        if (outIndices.Count != 1)
+            throw new ArgumentException($"{keyPath}.out_indices: a recogniser backbone returns one stage, got " +
+                                        $"[{string.Join(", ", outIndices)}]");
     }
 }
