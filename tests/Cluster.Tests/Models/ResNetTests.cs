@@ -2,6 +2,7 @@ using Cluster.Training.Models.Backbones;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using BatchNorm2d = Cluster.Training.Models.Layers.BatchNorm2d;
 
 namespace Cluster.Tests.Models;
 

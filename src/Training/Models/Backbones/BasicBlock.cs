@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using BatchNorm2d = Cluster.Training.Models.Layers.BatchNorm2d;
 
 namespace Cluster.Training.Models.Backbones;
 
@@ -16,9 +17,9 @@ public sealed class BasicBlock : ResidualBlock
         : base(nameof(BasicBlock), downsample)
     {
         conv1 = nn.Conv2d(inplanes, planes, 3, stride: stride, padding: dilation, dilation: dilation, bias: false);
-        bn1 = nn.BatchNorm2d(planes);
+        bn1 = new BatchNorm2d(planes);
         conv2 = nn.Conv2d(planes, planes, 3, stride: 1, padding: 1, bias: false);
-        bn2 = nn.BatchNorm2d(planes);
+        bn2 = new BatchNorm2d(planes);
         RegisterComponents();
     }
 

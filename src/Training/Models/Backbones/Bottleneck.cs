@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using BatchNorm2d = Cluster.Training.Models.Layers.BatchNorm2d;
 
 namespace Cluster.Training.Models.Backbones;
 
@@ -19,11 +20,11 @@ public sealed class Bottleneck : ResidualBlock
     {
         var (conv1Stride, conv2Stride) = style == ResNetStyle.Pytorch ? (1L, stride) : (stride, 1L);
         conv1 = nn.Conv2d(inplanes, planes, 1, stride: conv1Stride, bias: false);
-        bn1 = nn.BatchNorm2d(planes);
+        bn1 = new BatchNorm2d(planes);
         conv2 = nn.Conv2d(planes, planes, 3, stride: conv2Stride, padding: dilation, dilation: dilation, bias: false);
-        bn2 = nn.BatchNorm2d(planes);
+        bn2 = new BatchNorm2d(planes);
         conv3 = nn.Conv2d(planes, planes * 4, 1, bias: false);
-        bn3 = nn.BatchNorm2d(planes * 4);
+        bn3 = new BatchNorm2d(planes * 4);
         RegisterComponents();
     }
 

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using BatchNorm3d = Cluster.Training.Models.Layers.BatchNorm3d;
 
 namespace Cluster.Training.Models.Backbones;
 
@@ -16,7 +17,7 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>
     {
         conv = nn.Conv3d(inChannels, outChannels, kernel, stride: stride, padding: padding, dilation: dilation,
             bias: false);
-        bn = nn.BatchNorm3d(outChannels);
+        bn = new BatchNorm3d(outChannels);
         activate = withActivation ? nn.ReLU(inplace: true) : null;
         RegisterComponents();
     }

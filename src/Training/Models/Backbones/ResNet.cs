@@ -2,6 +2,7 @@ using Cluster.Training.Models.Init;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using BatchNorm2d = Cluster.Training.Models.Layers.BatchNorm2d;
 
 namespace Cluster.Training.Models.Backbones;
 
@@ -27,7 +28,7 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IInitWeights
             ("strides", config.Strides.Count), ("dilations", config.Dilations.Count));
 
         conv1 = nn.Conv2d(config.InChannels, config.BaseChannels, 7, stride: 2, padding: 3, bias: false);
-        bn1 = nn.BatchNorm2d(config.BaseChannels);
+        bn1 = new BatchNorm2d(config.BaseChannels);
         relu = nn.ReLU(inplace: true);
         maxpool = nn.MaxPool2d(3, stride: 2, padding: 1);
         RegisterComponents();
@@ -45,7 +46,7 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IInitWeights
     {
         var outPlanes = planes * arch.Expansion;
         Sequential? downsample = stride != 1 || inplanes != outPlanes
-            ? nn.Sequential(nn.Conv2d(inplanes, outPlanes, 1, stride: stride, bias: false), nn.BatchNorm2d(outPlanes))
+            ? nn.Sequential(nn.Conv2d(inplanes, outPlanes, 1, stride: stride, bias: false), new BatchNorm2d(outPlanes))
             : null;
         var layers = new List<nn.Module<Tensor, Tensor>> { MakeBlock(arch, inplanes, planes, stride, dilation, downsample) };
         for (var b = 1; b < blocks; b++) layers.Add(MakeBlock(arch, outPlanes, planes, 1, dilation, null));

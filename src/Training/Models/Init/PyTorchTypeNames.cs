@@ -34,8 +34,9 @@ public static class PyTorchTypeNames
     public static IReadOnlyList<string> BaseClassNames(torch.nn.Module module)
     {
         var type = module.GetType();
-        if (type.Assembly == typeof(torch.nn.Module).Assembly)
-            return DirectBases.TryGetValue(ClassName(module), out var bases) ? bases : ["Module"];
+        // Our BatchNorm2d/3d stand in for PyTorch's and so take their bases from the table too.
+        if (DirectBases.TryGetValue(ClassName(module), out var bases)) return bases;
+        if (type.Assembly == typeof(torch.nn.Module).Assembly) return ["Module"];
         var baseType = type.BaseType!;
         while (baseType.IsDefined(typeof(CodeSharingBaseAttribute), inherit: false)) baseType = baseType.BaseType!;
         return [WithoutArity(baseType.Name)];
