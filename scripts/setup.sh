@@ -3,9 +3,10 @@
 # Idempotent: run it as often as you like; it says what it installs.
 set -euo pipefail
 
+
 need_apt=()
 # OpenCvSharp's native runtime (video decoding) links against GTK 3.
-ldconfig -p | grep -q 'libgtk-3.so.0' || need_apt+=(libgtk-3-0)
+dpkg-query -W -f='${Status}' libgtk-3-0 2>/dev/null | grep -q 'install ok installed' || need_apt+=(libgtk-3-0)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}" >&2

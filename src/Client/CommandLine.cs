@@ -19,8 +19,12 @@ public static class CommandLine
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var root = Build(output, error);
-        var config = new InvocationConfiguration { Output = output, Error = error };
-        return root.Parse(args).Invoke(config);
+        var parsed = Build(output, error).Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            error.WriteLine($"error: {parsed.Errors[0].Message} (see --help)");
+            return Commands.CommandErrors.BadInput;
+        }
+        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 }

@@ -34,9 +34,13 @@ internal static class DataCommand
         };
         ucf.SetAction(parse => CommandErrors.Run(error, () =>
         {
+            var target = parse.GetValue(outDir)!;
+            // Writing into an earlier set would mix its videos and lists with the new ones.
+            if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
+                throw new ArgumentException($"--out {target}: the folder exists and is not empty; choose a new one");
             var result = UcfSynthesizer.Generate(new SynthOptions
             {
-                OutDir = parse.GetValue(outDir)!,
+                OutDir = target,
                 Classes = parse.GetValue(classes),
                 VideosPerClass = parse.GetValue(perClass),
                 Seed = parse.GetValue(seed),

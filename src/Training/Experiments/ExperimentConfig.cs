@@ -49,5 +49,5 @@ public sealed class ExperimentConfig
 
     /// <summary>The section a command needs, or an error naming the file and the missing key.</summary>
     public static T Require<T>(T? section, ConfigDocument document, string key) where T : class =>
-        section ?? throw new ConfigException(document.MainFile, key, "missing: this command needs it");
+        section ?? throw new ConfigException(document.FileOf(key), key, "missing: this command needs it");
 }

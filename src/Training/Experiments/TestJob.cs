@@ -39,7 +39,8 @@ public sealed class TestJob
         config.EnvCfg.Apply();
         using var model = ModelBuilder.Build(config.Model, loader: null);
         var target = DeviceSelector.Resolve(device);
-        WeightLoading.Load(model, checkpoint, progress);
+        // Strict: metrics of a model whose weights did not all load would be meaningless.
+        WeightLoading.Load(model, checkpoint, progress, strict: true);
         model.to(target);
         using var loader = DataLoaderFactory.Build(testData, seed: (int)(config.Randomness.Seed ?? 0), config.Model.DataPreprocessor);
         var metrics = config.TestEvaluator.Select(metric => metric.Create()).ToList();

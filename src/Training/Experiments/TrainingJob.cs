@@ -55,20 +55,24 @@ public sealed class TrainingJob
 
     public TrainingResult Run(IProgress<TrainingEvent>? progress = null, CancellationToken cancellation = default)
     {
+        var events = new WorkDirProgress(WorkDir, progress);
+        config.EnvCfg.Apply();
+        long seed = RunSeed(events);
+        // Seeded before the model is built, so its initial weights follow randomness.seed too (as MMEngine does).
+        torch.manual_seed(seed);
+        var dataPreprocessor = config.Model.DataPreprocessor;
+        // Everything that can reject the input (model, pretrained weights, data lists) comes before the work_dir is
+        // touched, so bad input leaves an earlier run's files as they were.
+        using var model = ModelBuilder.Build(config.Model, new CheckpointPretrainedLoader(Message(events)));
+        using var trainLoader = DataLoaderFactory.Build(config.TrainDataloader!, LoaderSeed(seed), dataPreprocessor);
+        using var valLoader = config.ValDataloader is { } val ? DataLoaderFactory.Build(val, LoaderSeed(seed), dataPreprocessor) : null;
+
         Directory.CreateDirectory(WorkDir.Path);
         if (resumeFrom is null) File.Delete(Path.Combine(WorkDir.Path, ScalarsName));
         var configText = document.ToYaml();
         File.WriteAllText(Path.Combine(WorkDir.Path, MergedConfigName), configText);
-        var events = new WorkDirProgress(WorkDir, progress);
-
-        config.EnvCfg.Apply();
-        long seed = config.Randomness.Seed ?? SeedOf(resumeFrom) ?? Random.Shared.NextInt64(0, int.MaxValue);
-        // Seeded before the model is built, so its initial weights follow randomness.seed too (as MMEngine does).
-        torch.manual_seed(seed);
-        var model = ModelBuilder.Build(config.Model, new CheckpointPretrainedLoader(Message(events)));
-        var dataPreprocessor = config.Model.DataPreprocessor;
-        using var trainLoader = DataLoaderFactory.Build(config.TrainDataloader!, (int)seed, dataPreprocessor);
-        using var valLoader = config.ValDataloader is { } val ? DataLoaderFactory.Build(val, (int)seed, dataPreprocessor) : null;
+        if (config.Resume && resumeFrom is null)
+            events.Report(new TrainingMessage($"resume: no checkpoint in {WorkDir.Path}, training from scratch"));
 
         var runner = new TrainingRunner(new TrainingRunnerOptions
         {
@@ -92,15 +96,20 @@ public sealed class TrainingJob
             ConfigText = configText,
             Progress = events,
         });
-        try
-        {
-            return runner.Run(cancellation);
-        }
-        finally
-        {
-            model.Dispose();
-        }
+        return runner.Run(cancellation);
     }
+
+    /// <summary>A resumed run keeps its checkpoint's seed (MMEngine warns when the config names another one).</summary>
+    private long RunSeed(IProgress<TrainingEvent> events)
+    {
+        var resumed = SeedOf(resumeFrom);
+        if (resumed is { } checkpointSeed && config.Randomness.Seed is { } configured && configured != checkpointSeed)
+            events.Report(new TrainingMessage($"resume: the checkpoint was trained with seed {checkpointSeed}, not randomness.seed {configured}; keeping {checkpointSeed}"));
+        return resumed ?? config.Randomness.Seed ?? Random.Shared.NextInt64(0, int.MaxValue);
+    }
+
+    /// <summary>The loaders' per-sample generators take 32-bit seeds; larger seeds are folded, not truncated.</summary>
+    private static int LoaderSeed(long seed) => (int)(seed % int.MaxValue);
 
     private static long? SeedOf(string? checkpoint)
     {

@@ -15,13 +15,18 @@ public sealed class WorkDirectory(string path)
     public static WorkDirectory Resolve(string? commandLine, string? configured, string configPath) =>
         new(commandLine ?? configured ?? System.IO.Path.Combine("work_dirs", System.IO.Path.GetFileNameWithoutExtension(configPath)));
 
-    /// <summary>The checkpoint MMEngine's <c>resume: true</c> without <c>load_from</c> continues from, if any.</summary>
+    /// <summary>
+    /// The checkpoint MMEngine's <c>resume: true</c> without <c>load_from</c> continues from, if any. A work_dir that
+    /// was moved still finds its checkpoint: the recorded path is tried, then the same file name inside this folder.
+    /// </summary>
     public string? LastCheckpoint()
     {
         var file = System.IO.Path.Combine(Path, LastCheckpointFile);
         if (!File.Exists(file)) return null;
-        var checkpoint = File.ReadAllText(file).Trim();
-        return File.Exists(checkpoint) ? checkpoint : null;
+        var recorded = File.ReadAllText(file).Trim();
+        if (File.Exists(recorded)) return recorded;
+        var moved = System.IO.Path.Combine(Path, System.IO.Path.GetFileName(recorded));
+        return File.Exists(moved) ? moved : null;
     }
 
     public void RecordLatest(string checkpoint)

@@ -100,6 +100,43 @@ public class CliInputErrorTests : IDisposable
         Assert.Contains("corrupt.pth", Assert.Single(result.ErrorLines));
     }
 
+    [Fact]
+    public void UnparsableOptionValueIsOneLineWithExitCode2()
+    {
+        var result = CliRunner.Run("data", "synth", "ucf", "--out", Path.Combine(directory, "set"), "--classes", "abc");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("abc", Assert.Single(result.ErrorLines));
+        Assert.False(Directory.Exists(Path.Combine(directory, "set")));
+    }
+
+    [Fact]
+    public void SynthRefusesToWriteIntoANonEmptyFolder()
+    {
+        var existing = Path.Combine(directory, "set");
+        Directory.CreateDirectory(existing);
+        File.WriteAllText(Path.Combine(existing, "train_list.txt"), "keep me");
+
+        var result = CliRunner.Run("data", "synth", "ucf", "--out", existing, "--classes", "2");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(existing, Assert.Single(result.ErrorLines));
+        Assert.Equal("keep me", File.ReadAllText(Path.Combine(existing, "train_list.txt")));
+    }
+
+    [Fact]
+    public void TestRejectsACheckpointOfAnotherModel()
+    {
+        // A torchvision ResNet-50 state dict has nothing in common with the demo's ResNet-18 TSN.
+        var foreign = Path.Combine(AppContext.BaseDirectory, "Fixtures", "Checkpoints", "resnet50_narrow.pth");
+        var result = CliRunner.Run("test", CliRunner.RepositoryFile("configs/demo/tsn_tiny_synth.yaml"),
+            "--checkpoint", foreign, "--json");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("\"status\":\"failed\"", result.OutputLines[^1]);
+        Assert.DoesNotContain("top1", result.Output);
+    }
+
     private string Write(string name, string format, params object[] args)
     {
         var path = Path.Combine(directory, name);
