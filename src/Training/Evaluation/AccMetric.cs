@@ -21,6 +21,13 @@ public sealed class AccMetric(IReadOnlyList<string> metricList, IReadOnlyList<in
 
     public IReadOnlyDictionary<string, double> Compute(Tensor scores, Tensor labels)
     {
+        if (scores.dim() != 2)
+        {
+            // Recognizer3D.Predict keeps one score row per view when the head has no average_clips.
+            throw new ArgumentException(
+                $"AccMetric: expected one score row per sample [N, K], got [{string.Join(", ", scores.shape)}]; " +
+                "set model.cls_head.average_clips (prob or score) for multi-view testing");
+        }
         var results = new Dictionary<string, double>();
         foreach (var metric in metricList)
         {

@@ -12,7 +12,6 @@ public sealed class ActionDataPreprocessor
     private readonly float[]? mean;
     private readonly float[]? std;
     private readonly bool toRgb;
-    private readonly bool toFloat32;
     private readonly long[] channelViewShape;
 
     public ActionDataPreprocessor(ActionDataPreprocessorConfig config)
@@ -21,6 +20,8 @@ public sealed class ActionDataPreprocessor
             throw new ArgumentException("data_preprocessor: normalisation needs both mean and std");
         if (config.Mean is not null && (config.Mean.Count != 3 || config.Std!.Count != 3))
             throw new ArgumentException("data_preprocessor: mean and std need 3 values");
+        if (!config.ToFloat32)
+            throw new ArgumentException("data_preprocessor.to_float32: false is not supported: the models take float32 inputs");
         channelViewShape = config.FormatShape switch
         {
             "NCHW" => [-1, 1, 1],
@@ -30,7 +31,6 @@ public sealed class ActionDataPreprocessor
         mean = config.Mean?.Select(value => (float)value).ToArray();
         std = config.Std?.Select(value => (float)value).ToArray();
         toRgb = config.ToRgb;
-        toFloat32 = config.ToFloat32;
     }
 
     /// <summary>Identity normalisation (cast to float32 only).</summary>
@@ -48,7 +48,7 @@ public sealed class ActionDataPreprocessor
             var stdView = tensor(std!).view(channelViewShape);
             result = (result.to_type(ScalarType.Float32) - meanView) / stdView;
         }
-        else if (toFloat32)
+        else
         {
             result = result.to_type(ScalarType.Float32);
         }
