@@ -31,7 +31,7 @@ public sealed class TestJob
         var config = ExperimentConfig.From(document);
         var testData = ExperimentConfig.Require(config.TestDataloader, document, "test_dataloader");
         if (!File.Exists(checkpoint)) throw new FileNotFoundException($"checkpoint '{checkpoint}' does not exist", checkpoint);
-        return new TestJob(config, testData, checkpoint, device ?? config.Device);
+        return new TestJob(config, testData, checkpoint, DeviceSetting.Validate(document, device ?? config.Device, device is not null));
     }
 
     public IReadOnlyDictionary<string, double> Run(IProgress<TrainingEvent>? progress = null, CancellationToken cancellation = default)

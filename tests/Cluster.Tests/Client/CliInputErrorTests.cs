@@ -137,6 +137,19 @@ public class CliInputErrorTests : IDisposable
         Assert.DoesNotContain("top1", result.Output);
     }
 
+    [Theory]
+    [InlineData("--device", "gpu7", "--device")]
+    [InlineData("--set", "train_cfg.max_epochs=0", "train_cfg.max_epochs")]
+    public void RunSettingsAreCheckedBeforeAnythingIsWritten(string option, string value, string named)
+    {
+        var work = Path.Combine(directory, "work");
+        var result = CliRunner.Run("train", CliRunner.RepositoryFile("configs/demo/tsn_tiny_synth.yaml"), option, value, "--work-dir", work);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(named, Assert.Single(result.ErrorLines));
+        Assert.False(Directory.Exists(work));
+    }
+
     private string Write(string name, string format, params object[] args)
     {
         var path = Path.Combine(directory, name);
