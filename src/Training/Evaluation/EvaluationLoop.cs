@@ -29,8 +29,9 @@ public sealed class EvaluationLoop(Recognizer model, IReadOnlyList<IMetric> metr
                     cancellation.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
                     var scores = model.Predict(batch.Inputs.to(device)).to(float32).cpu();
-                    scoreChunks.Add(scores.MoveToOuterDisposeScope());
-                    labelChunks.Add(batch.Labels.clone().MoveToOuterDisposeScope());
+                    // Owned here (and freed below), whatever dispose scope the caller has open.
+                    scoreChunks.Add(scores.DetachFromDisposeScope());
+                    labelChunks.Add(batch.Labels.clone().DetachFromDisposeScope());
                     sampleIndices.AddRange(batch.SampleIndices);
                 }
             }
@@ -38,17 +39,26 @@ public sealed class EvaluationLoop(Recognizer model, IReadOnlyList<IMetric> metr
             {
                 throw new InvalidOperationException("evaluation: the data source produced no batches");
             }
-            var allScores = cat(scoreChunks, 0);
-            var allLabels = cat(labelChunks, 0);
-            var values = new Dictionary<string, double>();
-            foreach (var metric in metrics)
+            var allScores = cat(scoreChunks, 0).DetachFromDisposeScope();
+            var allLabels = cat(labelChunks, 0).DetachFromDisposeScope();
+            try
             {
-                foreach (var (key, value) in metric.Compute(allScores, allLabels))
+                var values = new Dictionary<string, double>();
+                foreach (var metric in metrics)
                 {
-                    values[key] = value;
+                    foreach (var (key, value) in metric.Compute(allScores, allLabels))
+                    {
+                        values[key] = value;
+                    }
                 }
+                return new EvaluationResult(values, allScores, allLabels, sampleIndices.ToArray());
             }
-            return new EvaluationResult(values, allScores, allLabels, sampleIndices.ToArray());
+            catch
+            {
+                allScores.Dispose();
+                allLabels.Dispose();
+                throw;
+            }
         }
         finally
         {
