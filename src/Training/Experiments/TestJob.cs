@@ -1,3 +1,4 @@
+using Cluster.Training.Checkpoints;
 using Cluster.Training.Configs;
 using Cluster.Training.Data.Loading;
 using Cluster.Training.Engine;
@@ -40,9 +41,9 @@ public sealed class TestJob
         using var model = ModelBuilder.Build(config.Model, loader: null);
         var target = DeviceSelector.Resolve(device);
         // Strict: metrics of a model whose weights did not all load would be meaningless.
-        WeightLoading.Load(model, checkpoint, progress, strict: true);
+        CheckpointWeights.LoadInto(model, checkpoint, ProgressMessages.To(progress), "load_from", strict: true);
         model.to(target);
-        using var loader = DataLoaderFactory.Build(testData, seed: (int)(config.Randomness.Seed ?? 0), config.Model.DataPreprocessor);
+        using var loader = DataLoaderFactory.Build(testData, TrainingJob.LoaderSeed(config.Randomness.Seed ?? 0), config.Model.DataPreprocessor);
         var metrics = config.TestEvaluator.Select(metric => metric.Create()).ToList();
         using var result = new EvaluationLoop(model, metrics, target).Run(loader.ReadEpoch(0), cancellation);
         return result.Metrics;

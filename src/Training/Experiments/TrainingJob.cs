@@ -37,7 +37,6 @@ public sealed class TrainingJob
     }
 
     public WorkDirectory WorkDir { get; }
-    public ExperimentConfig Config => config;
 
     public static TrainingJob Prepare(ConfigDocument document, string? workDir = null, string? device = null)
     {
@@ -66,7 +65,7 @@ public sealed class TrainingJob
         var dataPreprocessor = config.Model.DataPreprocessor;
         // Everything that can reject the input (model, pretrained weights, data lists) comes before the work_dir is
         // touched, so bad input leaves an earlier run's files as they were.
-        using var model = ModelBuilder.Build(config.Model, new CheckpointPretrainedLoader(Message(events)));
+        using var model = ModelBuilder.Build(config.Model, new CheckpointPretrainedLoader(ProgressMessages.To(events)));
         using var trainLoader = DataLoaderFactory.Build(config.TrainDataloader!, LoaderSeed(seed), dataPreprocessor);
         using var valLoader = config.ValDataloader is { } val ? DataLoaderFactory.Build(val, LoaderSeed(seed), dataPreprocessor) : null;
 
@@ -95,7 +94,7 @@ public sealed class TrainingJob
             CheckpointWriter = new PthCheckpointWriter(),
             ResumeFrom = resumeFrom,
             LoadFrom = loadFrom,
-            LoadWeights = (recognizer, path) => WeightLoading.Load(recognizer, path, events),
+            LoadWeights = (recognizer, path) => CheckpointWeights.LoadInto(recognizer, path, ProgressMessages.To(events), "load_from"),
             ConfigText = configText,
             Progress = events,
         });
@@ -112,7 +111,7 @@ public sealed class TrainingJob
     }
 
     /// <summary>The loaders' per-sample generators take 32-bit seeds; larger seeds are folded, not truncated.</summary>
-    private static int LoaderSeed(long seed) => (int)(seed % int.MaxValue);
+    internal static int LoaderSeed(long seed) => (int)(seed % int.MaxValue);
 
     private static long? SeedOf(string? checkpoint)
     {
@@ -120,8 +119,6 @@ public sealed class TrainingJob
         using var state = new PthCheckpointWriter().Load(checkpoint);
         return state.Seed;
     }
-
-    private static Action<string> Message(IProgress<TrainingEvent> events) => text => events.Report(new TrainingMessage(text));
 
     /// <summary>Forwards events, appends epoch and validation scalars, keeps the latest-checkpoint pointers current.</summary>
     private sealed class WorkDirProgress(WorkDirectory workDir, IProgress<TrainingEvent>? inner) : IProgress<TrainingEvent>
