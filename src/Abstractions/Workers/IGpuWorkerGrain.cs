@@ -1,0 +1,29 @@
+using Orleans.Concurrency;
+namespace Cluster.Abstractions.Workers;
+
+/// <summary>
+/// One compute slot (a GPU, or a CPU slot of a CPU-only silo), keyed by <see cref="WorkerKey"/> and only ever
+/// activated on the silo that owns the device. Runs the engine on its own thread; never blocks a grain turn.
+/// </summary>
+public interface IGpuWorkerGrain : IGrainWithStringKey
+{
+    /// <summary>Starts training and returns at once. A busy slot refuses a different experiment or generation.</summary>
+    Task Start(WorkerStart start);
+
+    /// <summary>Cancels the run of that experiment (any generation) if it is running here; returns once it stopped.</summary>
+    Task Stop(string experimentId);
+
+    /// <summary>Heartbeat: what this slot is doing now.</summary>
+    [AlwaysInterleave]
+    Task<WorkerStatus> GetStatus();
+}
+
+[GenerateSerializer, Immutable]
+public sealed record WorkerStatus(
+    [property: Id(0)] string WorkerKey,
+    [property: Id(1)] string Silo,
+    [property: Id(2)] string Device,
+    [property: Id(3)] string? ExperimentId,
+    [property: Id(4)] int Generation,
+    [property: Id(5)] bool Busy,
+    [property: Id(6)] DateTimeOffset At);
