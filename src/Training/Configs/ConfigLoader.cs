@@ -19,4 +19,22 @@ public static class ConfigLoader
         ConfigOverrides.Apply(tree, origins, overrides ?? []);
         return new ConfigDocument(file, tree, origins);
     }
+
+    /// <summary>
+    /// A merged config as text (what <see cref="ConfigDocument.ToYaml"/> wrote, e.g. shipped to a cluster worker):
+    /// no <c>_base_</c> chain remains; <paramref name="name"/> stands for the file in error messages.
+    /// </summary>
+    public static ConfigDocument LoadMerged(string yaml, string name, IReadOnlyList<string>? overrides = null)
+    {
+        var (substituted, references) = BaseVariableReferences.Extract(yaml);
+        var tree = YamlTreeReader.ReadMapping(substituted, name);
+        if (tree.ContainsKey(ConfigFileLoader.BaseKey))
+            throw new ConfigException(name, ConfigFileLoader.BaseKey, "a merged config cannot name base files");
+        references.Substitute(tree, new Dictionary<string, object?>(), name);
+        var origins = new ConfigOrigins();
+        ConfigOverrides.Apply(tree, origins, overrides ?? []);
+        var document = new ConfigDocument(name, tree, origins);
+        TopLevelConfigKeys.Validate(document);
+        return document;
+    }
 }
