@@ -66,9 +66,10 @@ public sealed record BestMetric(
     [property: Id(1)] double Value,
     [property: Id(2)] int Epoch);
 
-/// <summary>A checkpoint in the artifact store: its URI, SHA-256 of the bytes, size and training position.</summary>
+/// <summary>A checkpoint in the artifact store: its key and URI, SHA-256 of the bytes, size and training position.</summary>
 [GenerateSerializer, Immutable]
 public sealed record CheckpointRef(
+    [property: Id(6)] string Key,
     [property: Id(0)] string Uri,
     [property: Id(1)] string Sha256,
     [property: Id(2)] long Bytes,
