@@ -137,7 +137,7 @@ public sealed class LocalFolderArtifactStore : IArtifactStore
     public Task DeleteAsync(string key, CancellationToken cancellation = default)
     {
         string path = UriOf(key);
-        if (!Directory.Exists(Location)) return Task.CompletedTask;
+        if (!Directory.Exists(Path.GetDirectoryName(path))) return Task.CompletedTask;
         using (StoreLock())
         {
             // Content first: a reader that still finds the sidecar finds no content, never content without a hash.
