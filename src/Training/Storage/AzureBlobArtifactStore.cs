@@ -9,6 +9,7 @@ using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
+using Microsoft.Win32.SafeHandles;
 
 namespace Cluster.Training.Storage;
 
@@ -302,8 +303,10 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
         }
     }
 
-    /// <summary>Downloads ranges in parallel against one ETag, hashing and writing them in order; starts over when the
-    /// blob is overwritten mid-read (412), so the bytes always belong to one version.</summary>
+    /// <summary>Downloads ranges in parallel against one ETag (at most <see cref="AzureBlobTransferOptions.MaxConcurrency"/>
+    /// requests at a time, a few finished ranges may wait for the hash), hashing them in order; a file sink is written
+    /// by the range downloads themselves at their offsets, so writing overlaps hashing. Starts over when the blob is
+    /// overwritten mid-read (412), so the bytes always belong to one version.</summary>
     private async Task<ArtifactInfo> ReadVerifiedAsync(string key, BlockBlobClient blob, Stream sink, CancellationToken cancellation)
     {
         for (int attempt = 1; ; attempt++)
@@ -330,6 +333,8 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using var requests = new SemaphoreSlim(transfer.MaxConcurrency);
+        var file = (sink as FileStream)?.SafeFileHandle;
         long rangeBytes = transfer.DownloadRangeBytes;
         int ranges = (int)((length + rangeBytes - 1) / rangeBytes);
         var pending = new Queue<Task<(byte[] Buffer, int Length)>>();
@@ -338,10 +343,10 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
         {
             void Refill()
             {
-                while (next < ranges && pending.Count < transfer.MaxConcurrency)
+                while (next < ranges && pending.Count < 2 * transfer.MaxConcurrency)
                 {
                     long offset = next++ * rangeBytes;
-                    pending.Enqueue(DownloadRangeAsync(blob, etag, offset, (int)Math.Min(rangeBytes, length - offset), failFast.Token));
+                    pending.Enqueue(DownloadRangeAsync(blob, etag, offset, (int)Math.Min(rangeBytes, length - offset), requests, file, failFast.Token));
                 }
             }
 
@@ -349,12 +354,11 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
             for (int index = 0; index < ranges; index++)
             {
                 var (buffer, count) = await pending.Dequeue();
-                // The next range starts downloading before this one is hashed and written.
                 Refill();
                 try
                 {
                     hash.AppendData(buffer, 0, count);
-                    await sink.WriteAsync(buffer.AsMemory(0, count), cancellation);
+                    if (file is null) await sink.WriteAsync(buffer.AsMemory(0, count), cancellation);
                 }
                 finally
                 {
@@ -379,30 +383,21 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
     /// checked against the MD5 the service computed for it. Checking here rather than with the SDK's automatic
     /// validation avoids the SDK's growing intermediate buffer per range.</summary>
     private static async Task<(byte[] Buffer, int Length)> DownloadRangeAsync(BlockBlobClient blob, ETag etag, long offset, int count,
-        CancellationToken cancellation)
+        SemaphoreSlim requests, SafeFileHandle? file, CancellationToken cancellation)
     {
+        await requests.WaitAsync(cancellation);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(count);
         try
         {
-            var response = await blob.DownloadStreamingAsync(new BlobDownloadOptions
+            try
             {
-                Range = new HttpRange(offset, count),
-                Conditions = new BlobRequestConditions { IfMatch = etag },
-                TransferValidation = new DownloadTransferValidationOptions
-                {
-                    ChecksumAlgorithm = StorageChecksumAlgorithm.MD5,
-                    AutoValidateChecksum = false,
-                },
-            }, cancellation);
-            using var result = response.Value;
-            await using (var content = result.Content)
-            {
-                await content.ReadExactlyAsync(buffer.AsMemory(0, count), cancellation);
+                await ReadRangeAsync(blob, etag, offset, count, buffer, cancellation);
             }
-            Span<byte> actual = stackalloc byte[MD5.HashSizeInBytes];
-            MD5.HashData(buffer.AsSpan(0, count), actual);
-            if (result.Details.ContentHash is not { } expected || !actual.SequenceEqual(expected))
-                throw new InvalidDataException($"bytes {offset}..{offset + count - 1} of {blob.Uri.AbsoluteUri} failed the MD5 transfer check");
+            finally
+            {
+                requests.Release();
+            }
+            if (file is not null) await RandomAccess.WriteAsync(file, buffer.AsMemory(0, count), offset, cancellation);
             return (buffer, count);
         }
         catch
@@ -410,6 +405,29 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
             ArrayPool<byte>.Shared.Return(buffer);
             throw;
         }
+    }
+
+    private static async Task ReadRangeAsync(BlockBlobClient blob, ETag etag, long offset, int count, byte[] buffer,
+        CancellationToken cancellation)
+    {
+        var response = await blob.DownloadStreamingAsync(new BlobDownloadOptions
+        {
+            Range = new HttpRange(offset, count),
+            Conditions = new BlobRequestConditions { IfMatch = etag },
+            TransferValidation = new DownloadTransferValidationOptions
+            {
+                ChecksumAlgorithm = StorageChecksumAlgorithm.MD5,
+                AutoValidateChecksum = false,
+            },
+        }, cancellation);
+        using var result = response.Value;
+        await using (var content = result.Content)
+        {
+            await content.ReadExactlyAsync(buffer.AsMemory(0, count), cancellation);
+        }
+        var actual = MD5.HashData(buffer.AsSpan(0, count));
+        if (result.Details.ContentHash is not { } expected || !actual.AsSpan().SequenceEqual(expected))
+            throw new InvalidDataException($"bytes {offset}..{offset + count - 1} of {blob.Uri.AbsoluteUri} failed the MD5 transfer check");
     }
 
     private async Task EnsureContainerAsync(CancellationToken cancellation)
