@@ -43,7 +43,7 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
         container = service.GetBlobContainerClient(containerName);
         this.transfer = transfer ?? new AzureBlobTransferOptions();
         this.transfer.Validate();
-        Location = $"blob storage at {container.Uri.AbsoluteUri.TrimEnd('/')}";
+        Location = container.Uri.AbsoluteUri.TrimEnd('/');
     }
 
     /// <summary>Client options every blob client of the project uses (the benchmark's raw baseline too).</summary>
@@ -101,11 +101,11 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            throw new ArtifactStoreUnavailableException(Location, $"no answer within {ReachabilityTimeout.TotalSeconds:0} s");
+            throw new ArtifactStoreUnavailableException(ArtifactStoreUnavailableException.BlobKind, Location, $"no answer within {ReachabilityTimeout.TotalSeconds:0} s");
         }
         catch (Exception error) when (error is RequestFailedException or AggregateException or HttpRequestException)
         {
-            throw new ArtifactStoreUnavailableException(Location, Reason(error), error);
+            throw new ArtifactStoreUnavailableException(ArtifactStoreUnavailableException.BlobKind, Location, Reason(error), error);
         }
     }
 
@@ -475,11 +475,11 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
         }
         catch (RequestFailedException error) when (error.Status is 0 or (int)HttpStatusCode.Forbidden or (int)HttpStatusCode.Unauthorized)
         {
-            throw new ArtifactStoreUnavailableException(Location, Reason(error), error);
+            throw new ArtifactStoreUnavailableException(ArtifactStoreUnavailableException.BlobKind, Location, Reason(error), error);
         }
         catch (Exception error) when (error is AggregateException or HttpRequestException)
         {
-            throw new ArtifactStoreUnavailableException(Location, Reason(error), error);
+            throw new ArtifactStoreUnavailableException(ArtifactStoreUnavailableException.BlobKind, Location, Reason(error), error);
         }
     }
 

@@ -311,5 +311,5 @@ public sealed class LocalFolderArtifactStore : IArtifactStore
     }
 
     private ArtifactStoreUnavailableException Unavailable(Exception error) =>
-        new($"artifact folder {Location}", error.Message.ReplaceLineEndings(" "), error);
+        new(ArtifactStoreUnavailableException.FolderKind, Location, error.Message.ReplaceLineEndings(" "), error);
 }

@@ -33,7 +33,7 @@ public sealed class ArtifactStoreFactoryTests(AzuriteFixture azurite) : IDisposa
         });
 
         Assert.IsType<AzureBlobArtifactStore>(store);
-        Assert.Equal($"blob storage at {azurite.Azurite.BlobEndpoint}/{container}", store.Location);
+        Assert.Equal($"{azurite.Azurite.BlobEndpoint}/{container}", store.Location);
         Assert.True((await azurite.RawContainer(container).ExistsAsync()).Value);
     }
 
