@@ -35,6 +35,8 @@ public static class SiloHostFactory
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ConfigureLogging(builder.Logging, settings.MinimumLogLevel);
+        // After this, Orleans abandons a graceful leave (membership store unreachable) and stops ungracefully.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         if (!settings.HandleConsoleSignals)
             builder.Services.Replace(ServiceDescriptor.Singleton<IHostLifetime, QuietLifetime>());
         else

@@ -56,14 +56,17 @@ internal static class SiloCommand
                 overrides[$"{ClusterSiloOptions.SectionName}:Storage:Path"] = path;
             }
             var options = ClusterConfiguration.Load(parse.GetValue(config), overrides);
-            return Run(options, output);
+            return Run(options, output, error);
         }));
         return command;
     }
 
-    private static int Run(ClusterSiloOptions options, TextWriter output)
+    /// <summary>How long a stop may take before the process gives up on a graceful leave (e.g. Redis is gone).</summary>
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(20);
+
+    private static int Run(ClusterSiloOptions options, TextWriter output, TextWriter error)
     {
-        using var host = SiloHostFactory.Create(options);
+        var host = SiloHostFactory.Create(options);
         var store = host.Services.GetRequiredService<Cluster.Training.Storage.IArtifactStore>();
         store.EnsureReachableAsync().GetAwaiter().GetResult();
         host.Start();
@@ -71,7 +74,15 @@ internal static class SiloCommand
         var slots = host.Services.GetRequiredService<SiloDevices>().Slots;
         output.WriteLine($"silo {silo.Name} ready at {silo.SiloAddress.ToParsableString()}, gateway {options.GatewayPort}, slots: {string.Join(' ', slots.Select(s => s.Device))}");
         output.Flush();
-        host.WaitForShutdown();
+
+        host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.WaitHandle.WaitOne();
+        // Orleans' graceful stop can wait forever on an unreachable membership store; the process must still end.
+        if (!host.StopAsync().Wait(StopGrace))
+        {
+            error.WriteLine($"warning: silo {silo.Name} did not stop within {StopGrace.TotalSeconds:0} s (membership store unreachable?); exiting anyway");
+            return CommandErrors.Failed;
+        }
+        host.Dispose();
         return 0;
     }
 }
