@@ -14,6 +14,7 @@ public static class CommandLine
         root.Subcommands.Add(ConfigCommand.Create(output, error));
         root.Subcommands.Add(DataCommand.Create(output, error));
         root.Subcommands.Add(DemoCommand.Create(output, error));
+        root.Subcommands.Add(SiloCommand.Create(output, error));
         return root;
     }
 
