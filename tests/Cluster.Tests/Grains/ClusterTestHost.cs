@@ -102,8 +102,9 @@ internal sealed class ClusterTestHost : IAsyncDisposable
     /// <summary>Kills a silo abruptly (no deactivation) and waits until the cluster has declared it dead.</summary>
     public async Task KillSiloAsync(InProcessSiloHandle silo)
     {
-        lock (siloStores) siloStores[silo.Name].Kill();
+        // Killed first, so the thread's failure cannot be reported through a silo still running.
         await Cluster.KillSiloAsync(silo);
+        lock (siloStores) siloStores[silo.Name].Kill();
         await Cluster.WaitForLivenessToStabilizeAsync(didKill: true);
     }
 

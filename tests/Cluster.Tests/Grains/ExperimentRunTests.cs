@@ -93,7 +93,8 @@ public sealed class ExperimentRunTests : IDisposable
         await host.KillSiloAsync(host.Secondary);
         var done = await host.WaitFor("failover-1", s => s.State.IsTerminal(), RunTimeout, "a terminal state");
 
-        Assert.Equal(ExperimentState.Completed, done.State);
+        Assert.True(done.State == ExperimentState.Completed,
+            $"{done.State}: {done.Reason}\n{string.Join("\n", (await host.Experiment("failover-1").GetLogs(0, 500)).Lines)}");
         Assert.True(done.Restarts >= 1);
         Assert.True(done.Generation >= 2);
         Assert.Equal(ClusterTestHost.CpuSlot(host.Primary).WorkerKey, Assert.Single(done.Workers).WorkerKey);
