@@ -107,4 +107,26 @@ public sealed class ExperimentRunTests : IDisposable
             Assert.Equal(checkpoint.Sha256, info.Sha256);
         }
     }
+
+    [Fact]
+    public async Task Losing_the_experiment_grains_silo_keeps_the_run_going_from_persisted_state()
+    {
+        await using var host = await ClusterTestHost.StartAsync();
+        await host.RegisterCpuSlot(host.Primary);
+        var grain = host.Experiment("grain-loss-1");
+
+        await grain.Submit(Spec(epochs: 3));
+        await host.WaitFor("grain-loss-1", s => s.Progress is not null, RunTimeout, "training progress");
+        await host.Cluster.MigrateAsync(grain, host.Secondary.SiloAddress);
+        Assert.True(host.Cluster.TryGetGrainContext(grain.GetGrainId(), out var context));
+        Assert.Equal(host.Secondary.SiloAddress, context!.Address.SiloAddress);
+
+        await host.KillSiloAsync(host.Secondary);
+        var done = await host.WaitFor("grain-loss-1", s => s.State.IsTerminal(), RunTimeout, "a terminal state");
+
+        // The reactivated grain adopted the worker that kept training: same generation, no restart.
+        Assert.Equal((ExperimentState.Completed, 1, 0), (done.State, done.Generation, done.Restarts));
+        Assert.Equal([1, 2, 3], done.History.Select(h => h.Epoch));
+        Assert.Equal(ClusterTestHost.CpuSlot(host.Primary).WorkerKey, Assert.Single(done.Workers).WorkerKey);
+    }
 }
