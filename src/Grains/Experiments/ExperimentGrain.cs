@@ -124,8 +124,14 @@ public sealed class ExperimentGrain(
             if (applied > effect) effect = applied;
             if (applied == EventEffect.Ended) break;
         }
-        if (effect == EventEffect.Ended) await Finish();
-        else if (effect == EventEffect.Persist) await Persist();
+        if (effect == EventEffect.Ended)
+        {
+            await Finish();
+            return;
+        }
+        if (effect == EventEffect.Persist) await Persist();
+        // The index shows each run's epoch: refresh it once per finished epoch.
+        if (report.Events.Any(e => e is EpochReported)) await Track();
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -200,12 +206,13 @@ public sealed class ExperimentGrain(
             var start = new WorkerStart(Id, generation, worker.Rank, workers.Count, spec, ArtifactPrefix, resume);
             try
             {
-                await GrainFactory.GetGrain<IGpuWorkerGrain>(worker.WorkerKey).Start(start);
+                await GrainFactory.GetGrain<IGpuWorkerGrain>(worker.WorkerKey).Start(start).WaitAsync(settings.WorkerStartTimeout);
             }
             catch (Exception e)
             {
                 if (Record.State != ExperimentState.Running || Record.Generation != generation) return;
-                await LoseWorker(worker.WorkerKey, $"it could not start: {e.Message}");
+                // The group never trained: not a restart (a silo not yet declared dead may refuse a few times).
+                await LoseWorker(worker.WorkerKey, $"it could not start: {e.Message}", countRestart: false);
                 return;
             }
         }
@@ -244,7 +251,7 @@ public sealed class ExperimentGrain(
     }
 
     /// <summary>Stops the rest of the group, frees the lost slot and forms a new group from the last checkpoint.</summary>
-    private async Task LoseWorker(string workerKey, string why)
+    private async Task LoseWorker(string workerKey, string why, bool countRestart = true)
     {
         var group = Record.Workers.ToList();
         var resume = ExperimentLedger.ResumePoint(Record);
@@ -252,7 +259,7 @@ public sealed class ExperimentGrain(
             + (resume is null ? "from the start" : $"from epoch {resume.Epoch} ({resume.Key})"));
         Record.State = ExperimentState.Pending;
         Record.Reason = ExperimentLedger.WaitingForSlot;
-        Record.Restarts++;
+        if (countRestart) Record.Restarts++;
         Record.Workers = [];
         progress = null;
         misses = 0;

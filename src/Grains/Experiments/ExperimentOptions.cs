@@ -12,6 +12,9 @@ public sealed class ExperimentOptions
     /// <summary>Consecutive misses (no answer, or the worker runs something else) before a worker is declared lost.</summary>
     public int MissesBeforeLost { get; set; } = 2;
 
+    /// <summary>A worker's Start returns at once; one that does not answer within this is treated as lost.</summary>
+    public TimeSpan WorkerStartTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>
     /// Period of the reminder that brings a Pending or Running experiment back on a surviving silo after its own silo
     /// died. Must be at least the silo's <c>ReminderOptions.MinimumReminderPeriod</c>.
