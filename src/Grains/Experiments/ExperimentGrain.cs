@@ -40,7 +40,11 @@ public sealed class ExperimentGrain(
     {
         // A live run coming back (its silo died, or it was deactivated): the first tick re-checks its workers and
         // adopts those still running this generation, or restarts the group.
-        if (Record.Exists && !Record.State.IsTerminal()) StartSupervising();
+        if (Record.Exists && !Record.State.IsTerminal())
+        {
+            Log($"reactivated while {Record.State.ToString().ToLowerInvariant()} (generation {Record.Generation}): checking its workers");
+            StartSupervising();
+        }
         return Task.CompletedTask;
     }
 

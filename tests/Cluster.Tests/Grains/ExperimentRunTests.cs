@@ -115,7 +115,7 @@ public sealed class ExperimentRunTests : IDisposable
         await host.RegisterCpuSlot(host.Primary);
         var grain = host.Experiment("reactivate-1");
 
-        await grain.Submit(Spec(epochs: 3));
+        await grain.Submit(Spec(epochs: 6));
         await host.WaitFor("reactivate-1", s => s.History.Count >= 1, RunTimeout, "a finished epoch");
         await host.Cluster.DeactivateAsync(grain);
         await host.Cluster.WaitForDeactivationAsync(grain);
@@ -123,8 +123,9 @@ public sealed class ExperimentRunTests : IDisposable
 
         // Same generation, no restart: the new activation found the worker still on it and kept it.
         Assert.Equal((ExperimentState.Completed, 1, 0), (done.State, done.Generation, done.Restarts));
-        Assert.Equal([1, 2, 3], done.History.Select(h => h.Epoch));
+        Assert.Equal([1, 2, 3, 4, 5, 6], done.History.Select(h => h.Epoch));
         var logs = await grain.GetLogs(0, 10_000);
+        Assert.Contains(logs.Lines, l => l.Contains("[cluster] reactivated while running (generation 1)"));
         Assert.Single(logs.Lines, l => l.Contains("training on cpu"));
     }
 }
