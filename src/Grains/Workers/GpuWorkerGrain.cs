@@ -16,7 +16,6 @@ namespace Cluster.Grains.Workers;
 [SiloPinnedPlacement]
 public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, ILogger<GpuWorkerGrain> logger) : Grain, IGpuWorkerGrain
 {
-    private static readonly TimeSpan ReportFlushTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
 
     private WorkerRun? run;
@@ -38,7 +37,7 @@ public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, ILogger<GpuW
                 throw new InvalidOperationException(
                     $"worker {Key} already trains generation {current.Generation} of '{start.ExperimentId}'; refusing older generation {start.Generation}");
             logger.LogInformation("Worker {Worker}: generation {New} of {Experiment} replaces generation {Old}", Key, start.Generation, start.ExperimentId, current.Generation);
-            await current.StopAsync(ReportFlushTimeout);
+            await current.StopAsync(options.Value.ReportFlushTimeout);
         }
 
         var store = ServiceProvider.GetService<IArtifactStore>()
@@ -60,7 +59,7 @@ public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, ILogger<GpuW
     public async Task Stop(string experimentId)
     {
         if (run is not { } current || current.ExperimentId != experimentId) return;
-        await current.StopAsync(ReportFlushTimeout);
+        await current.StopAsync(options.Value.ReportFlushTimeout);
     }
 
     public Task<WorkerStatus> GetStatus()
@@ -73,7 +72,7 @@ public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, ILogger<GpuW
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (run is { } current)
-            await current.StopAsync(ReportFlushTimeout).WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            await current.StopAsync(options.Value.ReportFlushTimeout).WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
