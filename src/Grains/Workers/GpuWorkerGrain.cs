@@ -62,12 +62,13 @@ public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, ILogger<GpuW
         await current.StopAsync(options.Value.ReportFlushTimeout);
     }
 
-    public Task<WorkerStatus> GetStatus()
-    {
-        var current = run is { IsTraining: true } training ? training : null;
-        return Task.FromResult(new WorkerStatus(Key, RuntimeIdentity, Device, current?.ExperimentId, current?.Generation ?? 0,
-            current is not null, DateTimeOffset.UtcNow));
-    }
+    /// <summary>
+    /// Busy while the run trains or its last reports are on their way; the experiment and generation are the current
+    /// or last run's of this activation (null and 0 when it ran none: e.g. the slot's silo restarted).
+    /// </summary>
+    public Task<WorkerStatus> GetStatus() =>
+        Task.FromResult(new WorkerStatus(Key, RuntimeIdentity, Device, run?.ExperimentId, run?.Generation ?? 0,
+            run?.IsBusy ?? false, DateTimeOffset.UtcNow));
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -76,10 +77,10 @@ public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, ILogger<GpuW
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
-    /// <summary>While a run trains the timer (KeepAlive) holds the activation; once it ended the timer goes.</summary>
+    /// <summary>While a run is busy the timer (KeepAlive) holds the activation; once it ended the timer goes.</summary>
     private Task KeepAliveTick(CancellationToken cancellation)
     {
-        if (run is not { IsTraining: true })
+        if (run is not { IsBusy: true })
         {
             keepAlive?.Dispose();
             keepAlive = null;

@@ -5,7 +5,8 @@ using Cluster.Training.Configs;
 
 namespace Cluster.Tests.Workers;
 
-/// <summary>The slot grain on a real silo: Start returns at once, a busy slot refuses another experiment, Stop frees it.</summary>
+/// <summary>The slot grain on a real silo: Start returns at once, a busy slot refuses another experiment and
+/// older generations, a newer generation replaces the running one, Stop frees it.</summary>
 [Collection(ShardClusterCollection.Name)]
 public sealed class GpuWorkerGrainTests(ShardClusterFixture fixture) : IDisposable
 {
@@ -27,11 +28,16 @@ public sealed class GpuWorkerGrainTests(ShardClusterFixture fixture) : IDisposab
         await worker.Start(new WorkerStart("exp-a", 1, 0, 1, spec, "experiments/exp-a/", null));
         var busy = await worker.GetStatus();
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => worker.Start(new WorkerStart("exp-b", 1, 0, 1, spec, "experiments/exp-b/", null)));
+        await worker.Start(new WorkerStart("exp-a", 2, 0, 1, spec, "experiments/exp-a/", null)); // replaces generation 1
+        var replaced = await worker.GetStatus();
+        var older = await Assert.ThrowsAnyAsync<Exception>(() => worker.Start(new WorkerStart("exp-a", 1, 0, 1, spec, "experiments/exp-a/", null)));
         await worker.Stop("exp-a");
         var free = await worker.GetStatus();
 
         Assert.Equal((key, "cpu:0", "exp-a", 1, true), (busy.WorkerKey, busy.Device, busy.ExperimentId, busy.Generation, busy.Busy));
         Assert.Contains("busy with experiment 'exp-a'", refused.Message);
-        Assert.Equal((false, null), (free.Busy, free.ExperimentId));
+        Assert.Equal(("exp-a", 2, true), (replaced.ExperimentId, replaced.Generation, replaced.Busy));
+        Assert.Contains("refusing older generation 1", older.Message);
+        Assert.Equal((false, "exp-a", 2), (free.Busy, free.ExperimentId, free.Generation));
     }
 }
