@@ -40,19 +40,29 @@ public sealed class TrainingJob
 
     public static TrainingJob Prepare(ConfigDocument document, string? workDir = null, string? device = null)
     {
+        var config = Check(document);
+        var directory = WorkDirectory.Resolve(workDir, config.WorkDir, document.MainFile);
+        var resumeFrom = config.Resume ? config.LoadFrom ?? directory.LastCheckpoint() : null;
+        var loadFrom = config.Resume ? null : config.LoadFrom;
+        return new TrainingJob(document, config, directory, DeviceSetting.Validate(document, device ?? config.Device, device is not null),
+            resumeFrom, loadFrom);
+    }
+
+    /// <summary>
+    /// The checks of a training config that need neither a device nor a work_dir (a cluster client runs them before it
+    /// submits): typed sections, the sections training needs, max_epochs, and that a load_from file exists.
+    /// </summary>
+    public static ExperimentConfig Check(ConfigDocument document)
+    {
         var config = ExperimentConfig.From(document);
         ExperimentConfig.Require(config.TrainDataloader, document, "train_dataloader");
         ExperimentConfig.Require(config.TrainCfg, document, "train_cfg");
         ExperimentConfig.Require(config.OptimWrapper, document, "optim_wrapper");
         if (config.TrainCfg!.MaxEpochs < 1)
             throw new ConfigException(document.FileOf("train_cfg.max_epochs"), "train_cfg.max_epochs", $"must be at least 1, got {config.TrainCfg.MaxEpochs}");
-        var directory = WorkDirectory.Resolve(workDir, config.WorkDir, document.MainFile);
         if (config.LoadFrom is { } path && !File.Exists(path))
             throw new ConfigException(document.FileOf("load_from"), "load_from", $"checkpoint '{path}' does not exist");
-        var resumeFrom = config.Resume ? config.LoadFrom ?? directory.LastCheckpoint() : null;
-        var loadFrom = config.Resume ? null : config.LoadFrom;
-        return new TrainingJob(document, config, directory, DeviceSetting.Validate(document, device ?? config.Device, device is not null),
-            resumeFrom, loadFrom);
+        return config;
     }
 
     public TrainingResult Run(IProgress<TrainingEvent>? progress = null, CancellationToken cancellation = default)
