@@ -1,3 +1,4 @@
+using Cluster.Silo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -71,8 +72,11 @@ internal sealed class ClusterConnection : IAsyncDisposable
             }
             client.Configure<ClusterOptions>(options =>
             {
+                // Silos and clients must agree on both ids; the silo's defaults unless the environment names the cluster.
+                var defaults = new ClusterSiloOptions();
                 options.ClusterId = target is ClusterTarget.Redis r ? r.ClusterId
-                    : Environment.GetEnvironmentVariable(ClusterTarget.ClusterIdVariable) ?? ClusterOptions.DefaultClusterId;
+                    : Environment.GetEnvironmentVariable(ClusterTarget.ClusterIdVariable) ?? defaults.ClusterId;
+                options.ServiceId = defaults.ServiceId;
             });
             var deadline = DateTime.UtcNow + ConnectWindow;
             client.UseConnectionRetryFilter(async (_, token) =>

@@ -33,6 +33,10 @@ public interface IArtifactStore
 
     /// <summary>Missing is not an error.</summary>
     Task DeleteAsync(string key, CancellationToken cancellation = default);
+
+    /// <summary>Fails fast, with one line naming <see cref="Location"/>, when the store cannot be used at all.</summary>
+    /// <exception cref="ArtifactStoreUnavailableException">Unreachable endpoint, refused credentials, unusable folder.</exception>
+    Task EnsureReachableAsync(CancellationToken cancellation = default) => Task.CompletedTask;
 }
 
 /// <param name="Sha256">Lower-case hex SHA-256 of the content.</param>
