@@ -4,6 +4,7 @@ using Cluster.Training.Configs;
 using Cluster.Training.Data.Loading;
 using Cluster.Training.Engine;
 using Cluster.Training.Models;
+using Cluster.Training.Storage;
 using TorchSharp;
 
 namespace Cluster.Training.Experiments;
@@ -24,10 +25,12 @@ public sealed class TrainingJob
     private readonly string device;
     private readonly string? resumeFrom;
     private readonly string? loadFrom;
+    private readonly ICheckpointWriter checkpointWriter;
 
     private TrainingJob(ConfigDocument document, ExperimentConfig config, WorkDirectory workDir, string device,
-        string? resumeFrom, string? loadFrom)
+        string? resumeFrom, string? loadFrom, ICheckpointWriter checkpointWriter)
     {
+        this.checkpointWriter = checkpointWriter;
         this.document = document;
         this.config = config;
         WorkDir = workDir;
@@ -38,19 +41,30 @@ public sealed class TrainingJob
 
     public WorkDirectory WorkDir { get; }
 
-    public static TrainingJob Prepare(ConfigDocument document, string? workDir = null, string? device = null)
+    /// <summary>The local checkpoint the run resumes from / loads weights from (a blob URI already downloaded).</summary>
+    internal string? ResumeFrom => resumeFrom;
+    internal string? LoadFrom => loadFrom;
+
+    /// <param name="artifacts">Resolves <c>load_from</c> given as a blob URI (downloaded and hash-checked here, before
+    /// the run); without it only local paths are accepted.</param>
+    /// <param name="checkpointWriter">Where checkpoints go; local .pth files by default (a
+    /// <see cref="StoredCheckpointWriter"/> also uploads them).</param>
+    public static TrainingJob Prepare(ConfigDocument document, string? workDir = null, string? device = null,
+        ArtifactLocator? artifacts = null, ICheckpointWriter? checkpointWriter = null)
     {
         var config = Check(document);
         var directory = WorkDirectory.Resolve(workDir, config.WorkDir, document.MainFile);
-        var resumeFrom = config.Resume ? config.LoadFrom ?? directory.LastCheckpoint() : null;
-        var loadFrom = config.Resume ? null : config.LoadFrom;
+        var checkpoint = config.LoadFrom is { } reference ? LocalCheckpoint(document, reference, artifacts) : null;
+        var resumeFrom = config.Resume ? checkpoint ?? directory.LastCheckpoint() : null;
+        var loadFrom = config.Resume ? null : checkpoint;
         return new TrainingJob(document, config, directory, DeviceSetting.Validate(document, device ?? config.Device, device is not null),
-            resumeFrom, loadFrom);
+            resumeFrom, loadFrom, checkpointWriter ?? new PthCheckpointWriter());
     }
 
     /// <summary>
-    /// The checks of a training config that need neither a device nor a work_dir (a cluster client runs them before it
-    /// submits): typed sections, the sections training needs, max_epochs, and that a load_from file exists.
+    /// The checks of a training config that need neither a device, a work_dir nor an artifact store (a cluster client
+    /// runs them before it submits): typed sections, the sections training needs, max_epochs, and that a
+    /// <c>load_from</c> given as a local path exists (a blob URI is checked where the store is).
     /// </summary>
     public static ExperimentConfig Check(ConfigDocument document)
     {
@@ -60,9 +74,33 @@ public sealed class TrainingJob
         ExperimentConfig.Require(config.OptimWrapper, document, "optim_wrapper");
         if (config.TrainCfg!.MaxEpochs < 1)
             throw new ConfigException(document.FileOf("train_cfg.max_epochs"), "train_cfg.max_epochs", $"must be at least 1, got {config.TrainCfg.MaxEpochs}");
-        if (config.LoadFrom is { } path && !File.Exists(path))
+        if (config.LoadFrom is { } path && !ArtifactLocator.IsBlobUri(path) && !File.Exists(path))
             throw new ConfigException(document.FileOf("load_from"), "load_from", $"checkpoint '{path}' does not exist");
         return config;
+    }
+
+    /// <summary>The local file behind <c>load_from</c>: a path as it is, a blob URI downloaded and verified.</summary>
+    private static string LocalCheckpoint(ConfigDocument document, string reference, ArtifactLocator? artifacts)
+    {
+        ConfigException Problem(string problem) => new(document.FileOf("load_from"), "load_from", problem);
+        bool isBlob = ArtifactLocator.IsBlobUri(reference);
+        if (isBlob && artifacts is null)
+            throw Problem($"checkpoint '{reference}' is a blob URI, but no artifact store is configured");
+        if (artifacts is null)
+            return File.Exists(reference) ? reference : throw Problem($"checkpoint '{reference}' does not exist");
+        try
+        {
+            // Off the caller's synchronization context (an Orleans turn may prepare a job): blocking cannot deadlock it.
+            return Task.Run(() => artifacts.ResolveAsync(reference)).GetAwaiter().GetResult();
+        }
+        catch (ArtifactNotFoundException)
+        {
+            throw Problem($"checkpoint '{reference}' does not exist");
+        }
+        catch (Exception error) when (error is ArtifactCorruptException or ArgumentException)
+        {
+            throw Problem(error.Message);
+        }
     }
 
     public TrainingResult Run(IProgress<TrainingEvent>? progress = null, CancellationToken cancellation = default)
@@ -101,7 +139,7 @@ public sealed class TrainingJob
             Randomness = new RandomnessConfig { Seed = seed },
             Device = device,
             WorkDir = WorkDir.Path,
-            CheckpointWriter = new PthCheckpointWriter(),
+            CheckpointWriter = checkpointWriter,
             ResumeFrom = resumeFrom,
             LoadFrom = loadFrom,
             LoadWeights = (recognizer, path) => CheckpointWeights.LoadInto(recognizer, path, ProgressMessages.To(events), "load_from"),

@@ -277,6 +277,7 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
             throw;
         }
         string sha256 = Sha256Hex.Finish(hash);
+        cancellation.ThrowIfCancellationRequested();
         var response = await blob.CommitBlockListAsync(blockIds, new CommitBlockListOptions { Metadata = MetadataOf(sha256) }, cancellation);
         return new ArtifactInfo(key, blob.Uri.AbsoluteUri, total, sha256, response.Value.LastModified);
 

@@ -30,6 +30,9 @@ public sealed class LocalFolderArtifactStore : IArtifactStore
 
     public string Location { get; }
 
+    /// <summary>Test hook: bytes written so far to the running upload's temporary file (after each chunk).</summary>
+    internal Action<long>? BytesStaged { get; set; }
+
     public string UriOf(string key) =>
         Path.Combine(Location, ArtifactKeys.Validate(key).Replace('/', Path.DirectorySeparatorChar));
 
@@ -92,6 +95,19 @@ public sealed class LocalFolderArtifactStore : IArtifactStore
         return sink.ToArray();
     }
 
+    /// <summary>The key of a file under <see cref="Location"/> (null for paths outside it or hidden ones).</summary>
+    public string? KeyOf(string path)
+    {
+        string relative = Path.GetRelativePath(Location, Path.GetFullPath(path));
+        if (relative == "." || relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative)) return null;
+        string key = relative.Replace(Path.DirectorySeparatorChar, '/');
+        return key.Split('/').Any(segment => segment.StartsWith('.')) ? null : key;
+    }
+
+    /// <summary>Checks the stored object against its hash without copying it anywhere.</summary>
+    public Task<ArtifactInfo> VerifyAsync(string key, CancellationToken cancellation = default) =>
+        ReadVerifiedAsync(key, Stream.Null, cancellation);
+
     public Task<ArtifactInfo?> GetInfoAsync(string key, CancellationToken cancellation = default)
     {
         string path = UriOf(key);
@@ -121,7 +137,7 @@ public sealed class LocalFolderArtifactStore : IArtifactStore
     public Task DeleteAsync(string key, CancellationToken cancellation = default)
     {
         string path = UriOf(key);
-        if (!Directory.Exists(Location)) return Task.CompletedTask;
+        if (!Directory.Exists(Path.GetDirectoryName(path))) return Task.CompletedTask;
         using (StoreLock())
         {
             // Content first: a reader that still finds the sidecar finds no content, never content without a hash.
@@ -150,7 +166,7 @@ public sealed class LocalFolderArtifactStore : IArtifactStore
             await using (var sink = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None,
                              CopyBufferBytes, FileOptions.Asynchronous))
             {
-                sha256 = await CopyHashingAsync(source, sink, cancellation);
+                sha256 = await CopyHashingAsync(source, sink, cancellation, BytesStaged);
                 sink.Flush(flushToDisk: true);
             }
             cancellation.ThrowIfCancellationRequested();
@@ -208,8 +224,10 @@ public sealed class LocalFolderArtifactStore : IArtifactStore
         }
     }
 
-    private static async Task<string> CopyHashingAsync(Stream source, Stream sink, CancellationToken cancellation)
+    private static async Task<string> CopyHashingAsync(Stream source, Stream sink, CancellationToken cancellation,
+        Action<long>? progress = null)
     {
+        long copied = 0;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[CopyBufferBytes];
         int read;
@@ -217,6 +235,7 @@ public sealed class LocalFolderArtifactStore : IArtifactStore
         {
             hash.AppendData(buffer, 0, read);
             await sink.WriteAsync(buffer.AsMemory(0, read), cancellation);
+            progress?.Invoke(copied += read);
         }
         await sink.FlushAsync(cancellation);
         return Sha256Hex.Finish(hash);

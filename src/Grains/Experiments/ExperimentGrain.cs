@@ -1,0 +1,334 @@
+using Cluster.Abstractions.Experiments;
+using Cluster.Abstractions.Registry;
+using Cluster.Abstractions.Workers;
+using Cluster.Training.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace Cluster.Grains.Experiments;
+
+/// <summary>
+/// One training run. Thin over <see cref="ExperimentLedger"/>: allocates slots through the registry, starts its
+/// workers, applies their reports, and supervises them with a grain timer (heartbeats; a lost worker restarts the group
+/// from the last checkpoint). A reminder brings a live run back on a surviving silo after its own silo died.
+/// <see cref="Report"/> interleaves with every other call, so state changes between awaits are kept synchronous and
+/// each await is followed by a re-check of state and generation.
+/// </summary>
+public sealed class ExperimentGrain(
+    [PersistentState("experiment", GrainStorageNames.Cluster)] IPersistentState<ExperimentRecord> state,
+    IOptions<ExperimentOptions> options,
+    IServiceProvider services,
+    ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain, IRemindable
+{
+    public const string ReminderName = "supervise";
+
+    private readonly ExperimentOptions settings = options.Value;
+    // Report interleaves with the timer and other calls: writes of the same state must not overlap (ETag conflicts).
+    private readonly SemaphoreSlim writeGate = new(1, 1);
+    private IGrainTimer? timer;
+    private LiveProgress? progress;
+    private int misses;
+
+    private string Id => this.GetPrimaryKeyString();
+    private ExperimentRecord Record => state.State;
+    private string ArtifactPrefix => $"experiments/{Id}/";
+    private IClusterRegistryGrain Registry => GrainFactory.GetGrain<IClusterRegistryGrain>(0);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A live run coming back (its silo died, or it was deactivated): the first tick re-checks its workers and
+        // adopts those still running this generation, or restarts the group.
+        if (Record.Exists && !Record.State.IsTerminal()) StartSupervising();
+        return Task.CompletedTask;
+    }
+
+    public async Task<ExperimentStatus> Submit(ExperimentSpec spec)
+    {
+        if (Record.Exists)
+            throw new ExperimentRejectedException($"experiment '{Id}' already exists ({Record.State.ToString().ToLowerInvariant()})");
+        int maxEpochs = SubmissionValidator.Validate(Id, spec);
+        state.State = new ExperimentRecord
+        {
+            Spec = spec,
+            State = ExperimentState.Pending,
+            Reason = ExperimentLedger.WaitingForSlot,
+            CreatedAt = DateTimeOffset.UtcNow,
+            MaxEpochs = maxEpochs,
+        };
+        Log($"submitted {spec.ConfigName}: {spec.Workers} worker(s), device kind {spec.DeviceKind ?? "any"}");
+        try
+        {
+            await Persist();
+        }
+        catch
+        {
+            state.State = new ExperimentRecord();
+            throw;
+        }
+        await this.RegisterOrUpdateReminder(ReminderName, settings.ReminderPeriod, settings.ReminderPeriod);
+        await Track();
+        StartSupervising();
+        return Status();
+    }
+
+    public Task<ExperimentStatus> GetStatus()
+    {
+        RequireExists();
+        return Task.FromResult(Status());
+    }
+
+    public async Task<ExperimentStatus> Cancel(string reason)
+    {
+        RequireExists();
+        if (Record.State.IsTerminal()) return Status();
+        var workers = Record.Workers.ToList();
+        ExperimentLedger.End(Record, ExperimentState.Cancelled, reason, DateTimeOffset.UtcNow);
+        Log($"cancelled: {reason}");
+        await Persist();
+        StopSupervising();
+        await StopWorkers(workers);
+        await Registry.Release(Id);
+        await Track();
+        await ForgetReminder();
+        return Status();
+    }
+
+    public Task<LogPage> GetLogs(int fromLine, int maxLines)
+    {
+        RequireExists();
+        return Task.FromResult(ExperimentLedger.Logs(Record, fromLine, maxLines));
+    }
+
+    public async Task Report(WorkerReport report)
+    {
+        if (!Record.Exists || Record.State != ExperimentState.Running || report.Generation != Record.Generation
+            || report.ExperimentId != Id)
+            return;
+        var effect = EventEffect.None;
+        var now = DateTimeOffset.UtcNow;
+        foreach (var @event in report.Events)
+        {
+            if (@event is ProgressReported reported)
+            {
+                progress = reported.Progress;
+                continue;
+            }
+            var applied = ExperimentLedger.Apply(Record, @event, now, settings.MaxLogLines);
+            if (applied > effect) effect = applied;
+            if (applied == EventEffect.Ended) break;
+        }
+        if (effect == EventEffect.Ended) await Finish();
+        else if (effect == EventEffect.Persist) await Persist();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (!Record.Exists || Record.State.IsTerminal()) await ForgetReminder();
+        else StartSupervising();
+    }
+
+    private async Task Finish()
+    {
+        Log($"run {Record.State.ToString().ToLowerInvariant()}{(Record.Reason is { } reason ? $": {reason}" : "")}");
+        progress = null;
+        StopSupervising();
+        await Persist();
+        await Registry.Release(Id);
+        await Track();
+        await ForgetReminder();
+    }
+
+    private async Task Tick(CancellationToken cancellation)
+    {
+        try
+        {
+            switch (Record.State)
+            {
+                case ExperimentState.Pending: await TryStart(); break;
+                case ExperimentState.Running: await CheckWorkers(); break;
+                default: StopSupervising(); break;
+            }
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "experiment {Id}: supervision failed; retrying on the next tick", Id);
+        }
+    }
+
+    /// <summary>Allocates the group (all slots or none) and starts every worker on a new generation.</summary>
+    private async Task TryStart()
+    {
+        var spec = Record.Spec!;
+        var slots = await Registry.Allocate(Id, spec.Workers, spec.DeviceKind);
+        if (Record.State != ExperimentState.Pending)
+        {
+            if (Record.State.IsTerminal()) await Registry.Release(Id);
+            return;
+        }
+        if (slots.Count == 0)
+        {
+            if (Record.Reason == ExperimentLedger.WaitingForSlot) return;
+            Record.Reason = ExperimentLedger.WaitingForSlot;
+            await Persist();
+            return;
+        }
+
+        var resume = ExperimentLedger.ResumePoint(Record);
+        if (Record.Generation > 0) ExperimentLedger.RewindTo(Record, resume);
+        Record.Generation++;
+        Record.State = ExperimentState.Running;
+        Record.Reason = null;
+        Record.StartedAt ??= DateTimeOffset.UtcNow;
+        Record.Workers = slots.Select((slot, rank) => new WorkerAssignment(slot.WorkerKey, slot.SiloName, slot.Device, rank)).ToList();
+        misses = 0;
+        progress = null;
+        int generation = Record.Generation;
+        var workers = Record.Workers.ToList();
+        Log($"generation {generation} on {string.Join(", ", workers.Select(w => $"{w.Silo}/{w.Device}"))}, "
+            + (resume is null ? "from the start" : $"resuming from epoch {resume.Epoch} ({resume.Key})"));
+        await Persist();
+
+        foreach (var worker in workers)
+        {
+            var start = new WorkerStart(Id, generation, worker.Rank, workers.Count, spec, ArtifactPrefix, resume);
+            try
+            {
+                await GrainFactory.GetGrain<IGpuWorkerGrain>(worker.WorkerKey).Start(start);
+            }
+            catch (Exception e)
+            {
+                if (Record.State != ExperimentState.Running || Record.Generation != generation) return;
+                await LoseWorker(worker.WorkerKey, $"it could not start: {e.Message}");
+                return;
+            }
+        }
+        await Track();
+    }
+
+    /// <summary>Heartbeats: a worker that does not answer, or is not running this generation, misses a beat.</summary>
+    private async Task CheckWorkers()
+    {
+        int generation = Record.Generation;
+        var workers = Record.Workers.ToList();
+        var problems = await Task.WhenAll(workers.Select(w => Probe(w.WorkerKey, generation)));
+        if (Record.State != ExperimentState.Running || Record.Generation != generation) return;
+        int failed = Array.FindIndex(problems, p => p is not null);
+        if (failed < 0)
+        {
+            misses = 0;
+            return;
+        }
+        if (++misses < settings.MissesBeforeLost) return;
+        await LoseWorker(workers[failed].WorkerKey, problems[failed]!);
+    }
+
+    private async Task<string?> Probe(string workerKey, int generation)
+    {
+        try
+        {
+            var status = await GrainFactory.GetGrain<IGpuWorkerGrain>(workerKey).GetStatus().WaitAsync(settings.WorkerStatusTimeout);
+            if (status.Busy && status.ExperimentId == Id && status.Generation == generation) return null;
+            return status.Busy ? $"it runs experiment '{status.ExperimentId}' generation {status.Generation}" : "it is idle";
+        }
+        catch (Exception e)
+        {
+            return $"{e.GetType().Name}: {e.Message}";
+        }
+    }
+
+    /// <summary>Stops the rest of the group, frees the lost slot and forms a new group from the last checkpoint.</summary>
+    private async Task LoseWorker(string workerKey, string why)
+    {
+        var group = Record.Workers.ToList();
+        var resume = ExperimentLedger.ResumePoint(Record);
+        Log($"worker {workerKey} lost ({why}); restarting "
+            + (resume is null ? "from the start" : $"from epoch {resume.Epoch} ({resume.Key})"));
+        Record.State = ExperimentState.Pending;
+        Record.Reason = ExperimentLedger.WaitingForSlot;
+        Record.Restarts++;
+        Record.Workers = [];
+        progress = null;
+        misses = 0;
+        await Persist();
+        await StopWorkers(group);
+        await Registry.ReleaseSlot(workerKey);
+        if (Record.State == ExperimentState.Pending) await TryStart();
+    }
+
+    private Task StopWorkers(IEnumerable<WorkerAssignment> workers) => Task.WhenAll(workers.Select(async w =>
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IGpuWorkerGrain>(w.WorkerKey).Stop(Id).WaitAsync(settings.StopTimeout);
+        }
+        catch (Exception e)
+        {
+            logger.LogInformation("experiment {Id}: stopping worker {Worker} failed: {Error}", Id, w.WorkerKey, e.Message);
+        }
+    }));
+
+    private void StartSupervising() =>
+        timer ??= this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(TimeSpan.Zero, settings.SupervisionInterval)
+        {
+            KeepAlive = true,
+        });
+
+    private void StopSupervising()
+    {
+        timer?.Dispose();
+        timer = null;
+    }
+
+    private async Task ForgetReminder()
+    {
+        try
+        {
+            if (await this.GetReminder(ReminderName) is { } reminder) await this.UnregisterReminder(reminder);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("experiment {Id}: could not unregister its reminder: {Error}", Id, e.Message);
+        }
+    }
+
+    private async Task Track()
+    {
+        try
+        {
+            await Registry.TrackExperiment(ExperimentLedger.ToSummary(Record, Id));
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("experiment {Id}: could not update the experiment index: {Error}", Id, e.Message);
+        }
+    }
+
+    private async Task Persist()
+    {
+        await writeGate.WaitAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            writeGate.Release();
+        }
+    }
+
+    private void Log(string message)
+    {
+        ExperimentLedger.AppendLog(Record, $"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss} [cluster] {message}", settings.MaxLogLines);
+        logger.LogInformation("experiment {Id}: {Message}", Id, message);
+    }
+
+    private void RequireExists()
+    {
+        if (!Record.Exists) throw new UnknownExperimentException(Id);
+    }
+
+    private ExperimentStatus Status() => ExperimentLedger.ToStatus(Record, Id, progress,
+        services.GetService<IArtifactStore>()?.UriOf(ArtifactPrefix));
+}
