@@ -1,6 +1,7 @@
 using Cluster.Grains.Experiments;
 using Cluster.Grains.Placement;
 using Cluster.Grains.Registry;
+using Cluster.Grains.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.Placement;
 
@@ -10,12 +11,15 @@ public static class GrainsSiloBuilderExtensions
 {
     /// <summary>
     /// Registers what the cluster's grains need on every silo: placement for compute-slot grains and the options of
-    /// experiments and the registry (configure with <c>Services.Configure&lt;ExperimentOptions&gt;</c>). The silo must
-    /// also add grain storage named <see cref="GrainStorageNames.Cluster"/> and a reminder service.
+    /// workers (scratch folder), experiments (supervision, reminder period) and the registry (silo timeout); configure
+    /// them with <c>Services.Configure&lt;...Options&gt;</c>. The silo registers the
+    /// <see cref="Cluster.Training.Storage.IArtifactStore"/>, grain storage named <see cref="GrainStorageNames.Cluster"/>
+    /// and a reminder service.
     /// </summary>
     public static ISiloBuilder AddClusterGrains(this ISiloBuilder builder)
     {
         builder.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+        builder.Services.AddOptions<WorkerOptions>();
         builder.Services.AddOptions<ExperimentOptions>();
         builder.Services.AddOptions<ClusterRegistryOptions>();
         return builder;

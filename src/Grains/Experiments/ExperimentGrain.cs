@@ -48,7 +48,12 @@ public sealed class ExperimentGrain(
     {
         if (Record.Exists)
             throw new ExperimentRejectedException($"experiment '{Id}' already exists ({Record.State.ToString().ToLowerInvariant()})");
-        int maxEpochs = SubmissionValidator.Validate(Id, spec);
+        // Off the grain's scheduler: checking load_from may download a checkpoint.
+        var artifacts = services.GetService<IArtifactStore>() is { } store
+            ? new ArtifactLocator(store, Path.Combine(Path.GetTempPath(), "cluster-artifact-cache"))
+            : null;
+        var id = Id;
+        int maxEpochs = await Task.Run(() => SubmissionValidator.Validate(id, spec, artifacts));
         state.State = new ExperimentRecord
         {
             Spec = spec,
@@ -330,5 +335,5 @@ public sealed class ExperimentGrain(
     }
 
     private ExperimentStatus Status() => ExperimentLedger.ToStatus(Record, Id, progress,
-        services.GetService<IArtifactStore>()?.UriOf(ArtifactPrefix));
+        services.GetService<IArtifactStore>()?.UriOf(ArtifactPrefix.TrimEnd('/')));
 }

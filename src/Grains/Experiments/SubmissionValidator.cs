@@ -1,6 +1,7 @@
 using Cluster.Abstractions.Experiments;
 using Cluster.Training.Configs;
 using Cluster.Training.Experiments;
+using Cluster.Training.Storage;
 
 namespace Cluster.Grains.Experiments;
 
@@ -9,9 +10,9 @@ public static class SubmissionValidator
 {
     public static readonly IReadOnlyList<string> DeviceKinds = ["cuda", "cpu"];
 
-    /// <summary>Returns the run's max_epochs.</summary>
+    /// <summary>Returns the run's max_epochs. A blob <c>load_from</c> is fetched and verified through <paramref name="artifacts"/>.</summary>
     /// <exception cref="ExperimentRejectedException">The id, worker count, device kind or config is not acceptable.</exception>
-    public static int Validate(string id, ExperimentSpec spec)
+    public static int Validate(string id, ExperimentSpec spec, ArtifactLocator? artifacts = null)
     {
         ValidateId(id);
         if (spec.Workers < 1)
@@ -26,7 +27,7 @@ public static class SubmissionValidator
             // A path that is never created: Prepare only resolves it. The slot's device is chosen at allocation, so
             // the config is checked as it would run on a CPU slot.
             var workDir = Path.Combine(Path.GetTempPath(), "cluster-validate", id);
-            TrainingJob.Prepare(document, workDir, device: "cpu");
+            TrainingJob.Prepare(document, workDir, device: "cpu", artifacts);
             return ExperimentConfig.From(document).TrainCfg!.MaxEpochs;
         }
         catch (ConfigException e)
@@ -35,14 +36,14 @@ public static class SubmissionValidator
         }
     }
 
-    /// <summary>Ids become artifact keys (<c>experiments/{id}/</c>): letters, digits, '-', '_' and '.' only.</summary>
+    /// <summary>Ids become artifact key segments (<c>experiments/{id}/</c>): letters, digits, '-', '_' and '.', no leading '.'.</summary>
     public static void ValidateId(string id)
     {
         if (string.IsNullOrEmpty(id))
             throw new ExperimentRejectedException("experiment id is empty");
         if (id.Length > 128)
             throw new ExperimentRejectedException($"experiment id '{id[..32]}...' is longer than 128 characters");
-        if (id is "." or ".." || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-            throw new ExperimentRejectedException($"experiment id '{id}' may hold only letters, digits, '-', '_' and '.'");
+        if (id[0] == '.' || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            throw new ExperimentRejectedException($"experiment id '{id}' may hold only letters, digits, '-', '_' and '.', and may not start with '.'");
     }
 }

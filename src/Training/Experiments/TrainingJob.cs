@@ -26,11 +26,13 @@ public sealed class TrainingJob
     private readonly string? resumeFrom;
     private readonly string? loadFrom;
     private readonly ICheckpointWriter checkpointWriter;
+    private readonly IEpochOrderProvider? trainOrder;
 
     private TrainingJob(ConfigDocument document, ExperimentConfig config, WorkDirectory workDir, string device,
-        string? resumeFrom, string? loadFrom, ICheckpointWriter checkpointWriter)
+        string? resumeFrom, string? loadFrom, ICheckpointWriter checkpointWriter, IEpochOrderProvider? trainOrder)
     {
         this.checkpointWriter = checkpointWriter;
+        this.trainOrder = trainOrder;
         this.document = document;
         this.config = config;
         WorkDir = workDir;
@@ -49,8 +51,10 @@ public sealed class TrainingJob
     /// the run); without it only local paths are accepted.</param>
     /// <param name="checkpointWriter">Where checkpoints go; local .pth files by default (a
     /// <see cref="StoredCheckpointWriter"/> also uploads them).</param>
+    /// <param name="trainOrder">Decides each epoch's train order instead of the train sampler (a cluster worker asks
+    /// its dataset shard grain); the sampler's own permutation by default.</param>
     public static TrainingJob Prepare(ConfigDocument document, string? workDir = null, string? device = null,
-        ArtifactLocator? artifacts = null, ICheckpointWriter? checkpointWriter = null)
+        ArtifactLocator? artifacts = null, ICheckpointWriter? checkpointWriter = null, IEpochOrderProvider? trainOrder = null)
     {
         var config = Check(document);
         var directory = WorkDirectory.Resolve(workDir, config.WorkDir, document.MainFile);
@@ -58,7 +62,7 @@ public sealed class TrainingJob
         var resumeFrom = config.Resume ? checkpoint ?? directory.LastCheckpoint() : null;
         var loadFrom = config.Resume ? null : checkpoint;
         return new TrainingJob(document, config, directory, DeviceSetting.Validate(document, device ?? config.Device, device is not null),
-            resumeFrom, loadFrom, checkpointWriter ?? new PthCheckpointWriter());
+            resumeFrom, loadFrom, checkpointWriter ?? new PthCheckpointWriter(), trainOrder);
     }
 
     /// <summary>
@@ -114,7 +118,7 @@ public sealed class TrainingJob
         // Everything that can reject the input (model, pretrained weights, data lists) comes before the work_dir is
         // touched, so bad input leaves an earlier run's files as they were.
         using var model = ModelBuilder.Build(config.Model, new CheckpointPretrainedLoader(ProgressMessages.To(events)));
-        using var trainLoader = DataLoaderFactory.Build(config.TrainDataloader!, LoaderSeed(seed), dataPreprocessor);
+        using var trainLoader = DataLoaderFactory.Build(config.TrainDataloader!, LoaderSeed(seed), dataPreprocessor, order: trainOrder);
         using var valLoader = config.ValDataloader is { } val ? DataLoaderFactory.Build(val, LoaderSeed(seed), dataPreprocessor) : null;
 
         Directory.CreateDirectory(WorkDir.Path);

@@ -17,9 +17,9 @@ public class SubmissionValidatorTests
     }
 
     [Theory]
-    [InlineData("has space", "experiment id 'has space' may hold only letters, digits, '-', '_' and '.'")]
-    [InlineData("a/b", "experiment id 'a/b' may hold only letters, digits, '-', '_' and '.'")]
-    [InlineData("..", "experiment id '..' may hold only letters, digits, '-', '_' and '.'")]
+    [InlineData("has space", "experiment id 'has space' may hold only letters, digits, '-', '_' and '.', and may not start with '.'")]
+    [InlineData("a/b", "experiment id 'a/b' may hold only letters, digits, '-', '_' and '.', and may not start with '.'")]
+    [InlineData("..", "experiment id '..' may hold only letters, digits, '-', '_' and '.', and may not start with '.'")]
     [InlineData("", "experiment id is empty")]
     public void Bad_ids_are_rejected(string id, string message)
     {

@@ -10,6 +10,7 @@ namespace Cluster.Training.Data.Loading;
 public sealed class DataLoader : IDisposable
 {
     private readonly DefaultSampler sampler;
+    private readonly IEpochOrderProvider? order;
     private readonly BatchCollator collator;
     private readonly int numWorkers;
     private readonly int prefetchFactor;
@@ -19,7 +20,7 @@ public sealed class DataLoader : IDisposable
 
     internal DataLoader(
         ActionDataset dataset, DefaultSampler sampler, BatchCollator collator,
-        int batchSize, int numWorkers, int prefetchFactor, bool dropLast, int seed)
+        int batchSize, int numWorkers, int prefetchFactor, bool dropLast, int seed, IEpochOrderProvider? order = null)
     {
         if (batchSize < 1)
             throw new ArgumentException($"batch_size must be positive, got {batchSize}");
@@ -27,6 +28,7 @@ public sealed class DataLoader : IDisposable
             throw new ArgumentException($"num_workers must not be negative, got {numWorkers}");
         Dataset = dataset;
         this.sampler = sampler;
+        this.order = order;
         this.collator = collator;
         BatchSize = batchSize;
         this.numWorkers = numWorkers;
@@ -50,7 +52,7 @@ public sealed class DataLoader : IDisposable
     public long SkippedSamples => Dataset.SkippedSamples;
 
     /// <summary>The dataset indices this loader reads in <paramref name="epoch"/>, in order.</summary>
-    public int[] EpochIndices(int epoch) => sampler.EpochIndices(epoch);
+    public int[] EpochIndices(int epoch) => order is null ? sampler.EpochIndices(epoch) : Checked(order.EpochIndices(sampler, epoch), epoch);
 
     /// <summary>
     /// The batches of <paramref name="epoch"/> from batch <paramref name="startBatch"/> on (to resume mid-epoch).
@@ -65,7 +67,7 @@ public sealed class DataLoader : IDisposable
 
     private IEnumerable<Batch> Read(int epoch, int startBatch)
     {
-        var indices = sampler.EpochIndices(epoch);
+        var indices = EpochIndices(epoch);
         var run = StartRun(batch => BuildBatch(indices, batch, epoch), startBatch);
         try
         {
@@ -78,6 +80,19 @@ public sealed class DataLoader : IDisposable
                 activeRuns.Remove(run);
             run.Dispose();
         }
+    }
+
+    /// <summary>An order from outside must fit the batches the loop was promised: the sampler's count, dataset indices.</summary>
+    private int[] Checked(int[] indices, int epoch)
+    {
+        if (indices.Length != sampler.Count)
+            throw new InvalidOperationException(
+                $"epoch order for epoch {epoch} has {indices.Length} indices, the sampler reads {sampler.Count} per epoch");
+        int outside = Array.FindIndex(indices, index => index < 0 || index >= Dataset.Count);
+        if (outside >= 0)
+            throw new InvalidOperationException(
+                $"epoch order for epoch {epoch}: index {indices[outside]} is outside the dataset (0..{Dataset.Count - 1})");
+        return indices;
     }
 
     private EpochRun StartRun(Func<int, Batch> buildBatch, int startBatch)

@@ -23,6 +23,7 @@ public sealed class DefaultSampler
         this.seed = seed;
         this.roundUp = roundUp;
         this.shard = shard;
+        DatasetSize = datasetSize;
         int worldSize = shard.WorldSize;
         Count = roundUp
             ? (pool.Length + worldSize - 1) / worldSize
@@ -31,6 +32,12 @@ public sealed class DefaultSampler
 
     /// <summary>Samples per epoch for this shard.</summary>
     public int Count { get; }
+
+    public int DatasetSize { get; }
+    public bool Shuffle => shuffle;
+    public int Seed => seed;
+    public bool RoundUp => roundUp;
+    public DataShard Shard => shard;
 
     public int[] EpochIndices(int epoch)
     {

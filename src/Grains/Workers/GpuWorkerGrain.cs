@@ -1,0 +1,90 @@
+using Cluster.Abstractions.Data;
+using Cluster.Abstractions.Experiments;
+using Cluster.Abstractions.Workers;
+using Cluster.Grains.Placement;
+using Cluster.Training.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cluster.Grains.Workers;
+
+/// <summary>
+/// A compute slot (key <c>{silo address}/{device}</c>), active only on its silo. Runs one <see cref="WorkerRun"/> at a
+/// time on its own thread; grain turns only start, stop and describe it. Stays active while a run trains.
+/// </summary>
+[SiloPinnedPlacement]
+public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, ILogger<GpuWorkerGrain> logger) : Grain, IGpuWorkerGrain
+{
+    private static readonly TimeSpan ReportFlushTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
+
+    private WorkerRun? run;
+    private IGrainTimer? keepAlive;
+
+    private string Key => this.GetPrimaryKeyString();
+    private string Device => WorkerKey.Parse(Key).Device;
+
+    public async Task Start(WorkerStart start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        if (run is { IsTraining: true } current)
+        {
+            if (current.ExperimentId != start.ExperimentId)
+                throw new InvalidOperationException(
+                    $"worker {Key} is busy with experiment '{current.ExperimentId}' (generation {current.Generation}); cannot start '{start.ExperimentId}'");
+            if (current.Generation == start.Generation) return; // a repeated Start of the run already training
+            if (current.Generation > start.Generation)
+                throw new InvalidOperationException(
+                    $"worker {Key} already trains generation {current.Generation} of '{start.ExperimentId}'; refusing older generation {start.Generation}");
+            logger.LogInformation("Worker {Worker}: generation {New} of {Experiment} replaces generation {Old}", Key, start.Generation, start.ExperimentId, current.Generation);
+            await current.StopAsync(ReportFlushTimeout);
+        }
+
+        var store = ServiceProvider.GetService<IArtifactStore>()
+                    ?? throw new InvalidOperationException($"worker {Key}: no artifact store is registered on this silo");
+        var grains = GrainFactory;
+        run = new WorkerRun(start, new WorkerEnvironment(
+            Key,
+            RuntimeIdentity,
+            DeviceNames.EngineDevice(Device),
+            store,
+            options.Value.ScratchPath,
+            key => grains.GetGrain<IDatasetShardGrain>(key),
+            report => grains.GetGrain<IExperimentGrain>(report.ExperimentId).Report(report)));
+        run.Start();
+        keepAlive ??= this.RegisterGrainTimer(KeepAliveTick, new GrainTimerCreationOptions(KeepAlivePeriod, KeepAlivePeriod) { KeepAlive = true, Interleave = true });
+        logger.LogInformation("Worker {Worker}: started {Experiment} generation {Generation}, rank {Rank} of {World}", Key, start.ExperimentId, start.Generation, start.Rank, start.WorldSize);
+    }
+
+    public async Task Stop(string experimentId)
+    {
+        if (run is not { } current || current.ExperimentId != experimentId) return;
+        await current.StopAsync(ReportFlushTimeout);
+    }
+
+    public Task<WorkerStatus> GetStatus()
+    {
+        var current = run is { IsTraining: true } training ? training : null;
+        return Task.FromResult(new WorkerStatus(Key, RuntimeIdentity, Device, current?.ExperimentId, current?.Generation ?? 0,
+            current is not null, DateTimeOffset.UtcNow));
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (run is { } current)
+            await current.StopAsync(ReportFlushTimeout).WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    /// <summary>While a run trains the timer (KeepAlive) holds the activation; once it ended the timer goes.</summary>
+    private Task KeepAliveTick(CancellationToken cancellation)
+    {
+        if (run is not { IsTraining: true })
+        {
+            keepAlive?.Dispose();
+            keepAlive = null;
+        }
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,7 @@
+namespace Cluster.Grains.Workers;
+
+/// <summary>Where a silo's compute slots keep a run's local files (work_dir, downloaded resume checkpoints).</summary>
+public sealed class WorkerOptions
+{
+    public string ScratchPath { get; set; } = Path.Combine(Path.GetTempPath(), "cluster-scratch");
+}

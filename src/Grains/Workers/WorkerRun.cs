@@ -1,0 +1,169 @@
+using Cluster.Abstractions.Data;
+using Cluster.Abstractions.Workers;
+using Cluster.Grains.Data;
+using Cluster.Training.Configs;
+using Cluster.Training.Engine;
+using Cluster.Training.Experiments;
+using Cluster.Training.Storage;
+
+namespace Cluster.Grains.Workers;
+
+/// <summary>What a <see cref="WorkerRun"/> runs on and reports to.</summary>
+/// <param name="WorkerKey">The compute slot (for reports).</param>
+/// <param name="SiloName">For the log line naming where the run trains.</param>
+/// <param name="Device">The engine's device string: <c>cpu</c>, <c>cuda:1</c>.</param>
+/// <param name="ScratchPath">Local folder for work_dirs and downloaded checkpoints.</param>
+/// <param name="Shards">The dataset shard grain of a shard key; null lets the train sampler order epochs itself.</param>
+/// <param name="Sink">Delivers a batch of events to the experiment (may throw while it is unreachable; retried).</param>
+public sealed record WorkerEnvironment(
+    string WorkerKey,
+    string SiloName,
+    string Device,
+    IArtifactStore Store,
+    string ScratchPath,
+    Func<string, IDatasetShardGrain>? Shards,
+    Func<WorkerReport, Task> Sink);
+
+/// <summary>
+/// One worker's training run for one experiment generation, on a dedicated thread: loads the merged config with the
+/// worker's overrides (work_dir in scratch, its rank of the data, resume from the stored checkpoint downloaded and
+/// hash-checked), trains, uploads every checkpoint and reports events in order. The last event is always
+/// <see cref="RunFinished"/> or <see cref="RunFailed"/>.
+/// </summary>
+public sealed class WorkerRun
+{
+    private readonly WorkerStart start;
+    private readonly WorkerEnvironment environment;
+    private readonly ReportSender reports;
+    private readonly CancellationTokenSource cancel = new();
+    private readonly Thread thread;
+    private readonly TaskCompletionSource trained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public WorkerRun(WorkerStart start, WorkerEnvironment environment)
+    {
+        this.start = start;
+        this.environment = environment;
+        reports = new ReportSender(events => environment.Sink(new WorkerReport(start.ExperimentId, start.Generation, environment.WorkerKey, events)));
+        thread = new Thread(Train) { IsBackground = true, Name = $"train-{start.ExperimentId}-gen{start.Generation}" };
+    }
+
+    public string ExperimentId => start.ExperimentId;
+    public int Generation => start.Generation;
+
+    /// <summary>The run's local work_dir: <c>{scratch}/{experiment}/gen{generation}</c>.</summary>
+    public string WorkDir => Path.Combine(environment.ScratchPath, start.ExperimentId, $"gen{start.Generation}");
+
+    /// <summary>True until the training thread ended (reports may still be in flight).</summary>
+    public bool IsTraining => !trained.Task.IsCompleted;
+
+    /// <summary>Ends when training ended and every report was delivered (or given up on by <see cref="StopAsync"/>).</summary>
+    public Task Completion => Task.WhenAll(trained.Task, reports.Completion);
+
+    public void Start() => thread.Start();
+
+    /// <summary>
+    /// Cancels the run (mid-epoch) and waits for its thread to end, then up to <paramref name="reportTimeout"/> for the
+    /// last reports to be delivered before giving them up.
+    /// </summary>
+    public async Task StopAsync(TimeSpan reportTimeout)
+    {
+        await cancel.CancelAsync();
+        if (thread.ThreadState != ThreadState.Unstarted) await trained.Task;
+        else reports.Complete();
+        if (await Task.WhenAny(reports.Completion, Task.Delay(reportTimeout)) != reports.Completion)
+            reports.Abandon();
+        await reports.Completion;
+    }
+
+    private void Train()
+    {
+        try
+        {
+            reports.Post(Log($"training on {environment.Device} of silo {environment.SiloName} " +
+                             $"(experiment {start.ExperimentId}, generation {start.Generation}, rank {start.Rank} of {start.WorldSize})"));
+            var result = RunJob();
+            reports.Post(new RunFinished(result.Status.ToString(), result.EpochsRun, new Dictionary<string, double>(result.Metrics), result.StopReason));
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            reports.Post(new RunFinished(TrainingStatus.Cancelled.ToString(), 0, new Dictionary<string, double>(), "stopped before training started"));
+        }
+        catch (Exception error)
+        {
+            reports.Post(new RunFailed(OneLine(error)));
+        }
+        finally
+        {
+            reports.Complete();
+            trained.SetResult();
+        }
+    }
+
+    private TrainingResult RunJob()
+    {
+        Directory.CreateDirectory(WorkDir);
+        File.WriteAllText(Path.Combine(WorkDir, "submitted.yaml"), start.Spec.ConfigYaml);
+        var overrides = new List<string>
+        {
+            $"work_dir={WorkDir}",
+            $"train_dataloader.sampler.world_size={start.WorldSize}",
+            $"train_dataloader.sampler.rank={start.Rank}",
+        };
+        if (start.ResumeFrom is { } checkpoint)
+        {
+            var local = DownloadCheckpoint(checkpoint);
+            overrides.AddRange(["resume=true", $"load_from={local}"]);
+            reports.Post(Log($"resuming from {checkpoint.Uri} (epoch {checkpoint.Epoch}, iteration {checkpoint.Iteration})"));
+        }
+        var document = ConfigLoader.LoadMerged(start.Spec.ConfigYaml, start.Spec.ConfigName, overrides);
+
+        var writer = new StoredCheckpointWriter(environment.Store, CheckpointPrefix());
+        var order = ShardOrder(document);
+        var translator = new TrainingEventTranslator(reports.Post, order is null ? null : order.Commit);
+        translator.Watch(writer);
+        var job = TrainingJob.Prepare(document, WorkDir, environment.Device, checkpointWriter: writer, trainOrder: order);
+        return job.Run(new SyncProgress(translator.Translate), cancel.Token);
+    }
+
+    /// <summary>Rank 0's checkpoints are the experiment's; other ranks keep theirs apart so no file is overwritten.</summary>
+    private string CheckpointPrefix() => start.Rank == 0 ? start.ArtifactPrefix : $"{start.ArtifactPrefix}rank{start.Rank}/";
+
+    private string DownloadCheckpoint(Abstractions.Experiments.CheckpointRef checkpoint)
+    {
+        string local = Path.Combine(WorkDir, "resume", Path.GetFileName(checkpoint.Key));
+        var info = environment.Store.GetFileAsync(checkpoint.Key, local, cancel.Token).GetAwaiter().GetResult();
+        if (!string.Equals(info.Sha256, checkpoint.Sha256, StringComparison.OrdinalIgnoreCase))
+            throw new ArtifactCorruptException(checkpoint.Uri, checkpoint.Sha256, info.Sha256);
+        return local;
+    }
+
+    private ShardEpochOrder? ShardOrder(ConfigDocument document)
+    {
+        if (environment.Shards is null) return null;
+        var loader = ExperimentConfig.From(document).TrainDataloader;
+        if (loader is null) return null;
+        if (loader.Sampler is Training.Data.Loading.DefaultSamplerConfig { Indices: not null })
+        {
+            reports.Post(Log("train_dataloader.sampler.indices is set: the sampler orders epochs itself (no shard grain)"));
+            return null;
+        }
+        string key = ShardKey.For(DatasetIdentity.Of(document), "train", start.Rank, start.WorldSize);
+        return new ShardEpochOrder(environment.Shards(key), key, start.ExperimentId, loader.BatchSize, loader.DropLast,
+            start.ResumeFrom, line => reports.Post(Log(line)));
+    }
+
+    private static LogReported Log(string line) => new(DateTimeOffset.UtcNow, line);
+
+    /// <summary>The innermost message that says what went wrong, on one line.</summary>
+    internal static string OneLine(Exception error)
+    {
+        while (error is AggregateException { InnerException: { } inner }) error = inner;
+        if (error is System.Reflection.TargetInvocationException { InnerException: { } target }) error = target;
+        return string.Join(' ', error.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    private sealed class SyncProgress(Action<TrainingEvent> report) : IProgress<TrainingEvent>
+    {
+        public void Report(TrainingEvent value) => report(value);
+    }
+}

@@ -1,0 +1,116 @@
+using Cluster.Abstractions.Experiments;
+using Cluster.Abstractions.Registry;
+using Cluster.Abstractions.Workers;
+using Cluster.Grains;
+using Cluster.Grains.Experiments;
+using Cluster.Training.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
+using Orleans.TestingHost;
+
+namespace Cluster.Tests.Grains;
+
+/// <summary>
+/// An in-process cluster of real silos with the cluster's grains: grain storage "cluster" that survives a killed silo,
+/// in-memory reminders, a local-folder artifact store in a temp dir, and short supervision intervals. The silo host's
+/// slot registration is not part of it: tests announce slots with <see cref="RegisterCpuSlot"/>.
+/// </summary>
+internal sealed class ClusterTestHost : IAsyncDisposable
+{
+    private ClusterTestHost(InProcessTestCluster cluster, SharedGrainStorage storage, string artifactRoot)
+    {
+        Cluster = cluster;
+        Storage = storage;
+        ArtifactRoot = artifactRoot;
+    }
+
+    public InProcessTestCluster Cluster { get; }
+    public SharedGrainStorage Storage { get; }
+    public string ArtifactRoot { get; }
+    public IClusterClient Client => Cluster.Client;
+    public InProcessSiloHandle Primary => Cluster.Silos[0];
+    /// <summary>The silo a test may kill: killing the primary breaks development clustering.</summary>
+    public InProcessSiloHandle Secondary => Cluster.Silos[1];
+    public IClusterRegistryGrain Registry => Client.GetGrain<IClusterRegistryGrain>(0);
+
+    public IExperimentGrain Experiment(string id) => Client.GetGrain<IExperimentGrain>(id);
+
+    public static async Task<ClusterTestHost> StartAsync(int silos = 2, Action<ExperimentOptions>? configure = null)
+    {
+        var storage = new SharedGrainStorage();
+        var artifactRoot = Directory.CreateTempSubdirectory("cluster-grains-").FullName;
+        var artifacts = new LocalFolderArtifactStore(artifactRoot);
+        var builder = new InProcessTestClusterBuilder((short)silos);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddClusterGrains();
+            silo.Services.AddGrainStorage(GrainStorageNames.Cluster, (services, _) => storage.For(services.GetRequiredService<Serializer>()));
+            silo.UseInMemoryReminderService();
+            silo.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            silo.Services.Configure<ExperimentOptions>(o =>
+            {
+                o.SupervisionInterval = TimeSpan.FromMilliseconds(500);
+                o.WorkerStatusTimeout = TimeSpan.FromSeconds(2);
+                o.ReminderPeriod = TimeSpan.FromSeconds(2);
+                o.StopTimeout = TimeSpan.FromSeconds(3);
+                configure?.Invoke(o);
+            });
+            silo.Services.AddSingleton<IArtifactStore>(artifacts);
+        });
+        var cluster = builder.Build();
+        try
+        {
+            await cluster.DeployAsync();
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+        return new ClusterTestHost(cluster, storage, artifactRoot);
+    }
+
+    public static SlotInfo CpuSlot(SiloHandle silo)
+    {
+        var address = silo.SiloAddress.ToParsableString();
+        return new SlotInfo(WorkerKey.For(address, "cpu:0"), address, silo.Name, "cpu:0", "cpu", "CPU", 1L << 30);
+    }
+
+    /// <summary>Announces the silo with one CPU slot, as the silo host does every few seconds.</summary>
+    public Task RegisterCpuSlot(SiloHandle silo) =>
+        Registry.RegisterSilo(new SiloRegistration(silo.Name, silo.SiloAddress.ToParsableString(), "localhost", [CpuSlot(silo)]));
+
+    /// <summary>Polls the experiment until <paramref name="condition"/> holds; fails with its last status and log.</summary>
+    public async Task<ExperimentStatus> WaitFor(string id, Func<ExperimentStatus, bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var status = await Experiment(id).GetStatus();
+            if (condition(status)) return status;
+            if (DateTime.UtcNow > deadline)
+            {
+                var log = await Experiment(id).GetLogs(0, 200);
+                Assert.Fail($"experiment '{id}' never got {what}: state {status.State}, reason {status.Reason}, "
+                    + $"generation {status.Generation}, epochs [{string.Join(",", status.History.Select(h => h.Epoch))}]\n"
+                    + string.Join("\n", log.Lines));
+            }
+            await Task.Delay(200);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Cluster.StopAllSilosAsync();
+        }
+        finally
+        {
+            await Cluster.DisposeAsync();
+            Directory.Delete(ArtifactRoot, recursive: true);
+        }
+    }
+}
