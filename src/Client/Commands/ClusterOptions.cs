@@ -9,7 +9,8 @@ internal static class ClusterOptions
     public static Option<string?> Gateway() => new("--gateway")
     {
         Description = $"Cluster gateway host:port (else ${ClusterTarget.GatewayVariable}, or ${ClusterTarget.RedisVariable} + " +
-                      $"${ClusterTarget.ClusterIdVariable}; with none, an embedded silo with its state in ./{ClusterTarget.EmbeddedFolder})",
+                      $"${ClusterTarget.ClusterIdVariable}; with none, an embedded silo with its state in ./{ClusterTarget.EmbeddedFolder} " +
+                      $"or ${ClusterTarget.HomeVariable})",
     };
 
     public static Argument<string> ExperimentId() => new("id") { Description = "Experiment id (as train printed it, or from cluster list)" };

@@ -1,3 +1,4 @@
+using Cluster.Abstractions.Registry;
 using Cluster.Silo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -38,12 +39,31 @@ internal sealed class ClusterConnection : IAsyncDisposable
         try
         {
             await host.StartAsync(cancellation);
-            return new ClusterConnection(host, target);
+            var connection = new ClusterConnection(host, target);
+            if (connection.IsEmbedded) await connection.WaitUntilRegistered(cancellation);
+            return connection;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
         {
             await StopQuietly(host);
             throw new ClusterUnreachableException($"cannot reach {target}: {FirstLine(e)}", e);
+        }
+    }
+
+    /// <summary>
+    /// The embedded silo announces its slots to the registry just after it started; waiting for that keeps `top` and
+    /// the first allocation from seeing an empty cluster.
+    /// </summary>
+    private async Task WaitUntilRegistered(CancellationToken cancellation)
+    {
+        var self = host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();
+        var registry = Client.GetGrain<IClusterRegistryGrain>(0);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            var view = await registry.GetView().WaitAsync(cancellation);
+            if (view.Silos.Any(s => s.Alive && s.Silo.Address == self)) return;
+            await Task.Delay(100, cancellation);
         }
     }
 

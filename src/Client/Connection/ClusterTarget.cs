@@ -12,6 +12,8 @@ internal abstract record ClusterTarget
     public const string GatewayVariable = "CLUSTER_GATEWAY";
     public const string RedisVariable = "CLUSTER_REDIS";
     public const string ClusterIdVariable = "CLUSTER_ID";
+    /// <summary>Overrides where the embedded silo keeps its state (default <c>./.cluster</c>).</summary>
+    public const string HomeVariable = "CLUSTER_HOME";
     /// <summary>The embedded silo keeps grain state and artifacts here, below the working directory.</summary>
     public const string EmbeddedFolder = ".cluster";
 
@@ -41,7 +43,9 @@ internal abstract record ClusterTarget
                 throw new ArgumentException($"{RedisVariable} is set but {ClusterIdVariable} is not: name the cluster to join");
             return new Redis(redis, clusterId);
         }
-        return new Embedded(Path.Combine(workingDirectory, EmbeddedFolder));
+        return new Embedded(Path.GetFullPath(environment(HomeVariable) is { Length: > 0 } home
+            ? Path.Combine(workingDirectory, home)
+            : Path.Combine(workingDirectory, EmbeddedFolder)));
     }
 
     /// <summary><c>host:port</c>; a host name is resolved to its first IPv4 (else any) address.</summary>

@@ -23,17 +23,20 @@ internal static class ClusterTables
     /// <summary>Silos with their slots (free, or the experiment leasing it), then the experiments that are not finished.</summary>
     public static IRenderable Top(ClusterView view, IReadOnlyList<ExperimentSummary> experiments)
     {
-        int slots = view.Silos.Sum(s => s.Slots.Count);
-        int busy = view.Silos.Sum(s => s.Slots.Count(slot => slot.ExperimentId is not null));
-        var silos = new Table().Border(TableBorder.Simple).AddColumns("silo", "address", "alive", "slot", "kind", "device", "memory", "leased to");
-        foreach (var silo in view.Silos.OrderBy(s => s.Silo.Name, StringComparer.Ordinal))
+        var alive = view.Silos.Where(s => s.Alive).ToList();
+        int slots = alive.Sum(s => s.Slots.Count);
+        int busy = alive.Sum(s => s.Slots.Count(slot => slot.ExperimentId is not null));
+        var silos = new Table().Border(TableBorder.Simple).AddColumns("silo", "address", "last seen", "slot", "kind", "device", "memory", "leased to");
+        // Dead silos stay in the registry (an embedded silo leaves one behind per command); they are counted, not listed.
+        int dead = view.Silos.Count(s => !s.Alive);
+        foreach (var silo in view.Silos.Where(s => s.Alive).OrderBy(s => s.Silo.Name, StringComparer.Ordinal))
             foreach (var slot in silo.Slots.OrderBy(s => s.Slot.Device, StringComparer.Ordinal))
-                silos.AddRow(Markup.Escape(silo.Silo.Name), Markup.Escape(silo.Silo.Address), silo.Alive ? "yes" : "[red]no[/]",
+                silos.AddRow(Markup.Escape(silo.Silo.Name), Markup.Escape(silo.Silo.Address), Format.Time(silo.LastSeen),
                     Markup.Escape(slot.Slot.Device), slot.Slot.Kind, Markup.Escape(slot.Slot.DeviceName), Bytes(slot.Slot.MemoryBytes),
                     slot.ExperimentId is { } id ? Markup.Escape(id) : "[green]free[/]");
         var running = experiments.Where(e => !e.State.IsTerminal()).ToList();
         return new Rows(
-            new Text(FormattableString.Invariant($"{view.Silos.Count(s => s.Alive)} silos alive, {slots} slots: {slots - busy} free, {busy} busy  (at {Format.Time(view.At)})")),
+            new Text(FormattableString.Invariant($"{alive.Count} silos alive ({dead} gone), {slots} slots: {slots - busy} free, {busy} busy  (at {Format.Time(view.At)})")),
             silos,
             running.Count == 0 ? new Text("no running experiments") : Experiments(running));
     }

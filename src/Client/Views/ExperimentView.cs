@@ -33,7 +33,7 @@ internal static class ExperimentView
         }
         if (status.Workers.Count > 0) rows.Add(Workers(status));
         if (status.Metrics.Count > 0) rows.Add(new Text($"val: {Format.Metrics(status.Metrics)}"));
-        if (status.Best is { } best) rows.Add(new Text(Format.Best(best)));
+        if (status.Best is { } best) rows.Add(new Text($"best {Format.Best(best)}"));
         if (status.State.IsTerminal()) rows.Add(new Markup(StateMarkup(status.State) + " " + Markup.Escape(Format.Outcome(status))));
         return new Rows(rows);
     }

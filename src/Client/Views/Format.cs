@@ -9,7 +9,7 @@ internal static class Format
     public static string Metrics(IReadOnlyDictionary<string, double> metrics) =>
         string.Join("  ", metrics.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => FormattableString.Invariant($"{m.Key}: {m.Value:0.0000}")));
 
-    public static string Best(BestMetric best) => FormattableString.Invariant($"best {best.Name}: {best.Value:0.0000} (epoch {best.Epoch})");
+    public static string Best(BestMetric best) => FormattableString.Invariant($"{best.Name}: {best.Value:0.0000} (epoch {best.Epoch})");
 
     public static string Span(TimeSpan span) =>
         span < TimeSpan.Zero ? "-" : span.ToString(span.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture);

@@ -19,15 +19,15 @@ internal sealed class PlainProgressWriter(TextWriter output)
             output.WriteLine(Format.StateLine(status));
         if (workers.Length > 0 && workers != lastWorkers)
             output.WriteLine($"{status.Id} workers: {workers} (generation {status.Generation})");
-        if (status.Progress is { } p && p.GlobalIteration != lastIteration)
-        {
-            output.WriteLine(Format.ProgressLine(status, p));
-            lastIteration = p.GlobalIteration;
-        }
         if (status.History.LastOrDefault(h => h.Metrics.Count > 0) is { } validated && validated.Epoch != lastValidatedEpoch)
         {
             output.WriteLine($"{status.Id} epoch {validated.Epoch} val: {Format.Metrics(validated.Metrics)}");
             lastValidatedEpoch = validated.Epoch;
+        }
+        if (status.Progress is { } p && p.GlobalIteration != lastIteration)
+        {
+            output.WriteLine(Format.ProgressLine(status, p));
+            lastIteration = p.GlobalIteration;
         }
         if (status.State.IsTerminal() && status.State != lastState)
             output.WriteLine(Format.StateLine(status));

@@ -21,8 +21,8 @@ internal static class ExperimentJson
         ["iteration"] = status.Progress?.GlobalIteration,
         ["metrics"] = ResultJson.Metrics(status.Metrics),
         ["best"] = status.Best is { } best ? new Dictionary<string, object?> { ["name"] = best.Name, ["value"] = best.Value, ["epoch"] = best.Epoch } : null,
-        ["best_checkpoint"] = status.Checkpoints.LastOrDefault(c => c.IsBest)?.Uri,
-        ["latest_checkpoint"] = status.Checkpoints.LastOrDefault(c => !c.IsBest)?.Uri ?? status.Checkpoints.LastOrDefault()?.Uri,
+        ["best_checkpoint"] = Checkpoints.Best(status)?.Uri,
+        ["latest_checkpoint"] = Checkpoints.Latest(status)?.Uri,
         ["checkpoints"] = status.Checkpoints.Select(c => new Dictionary<string, object?>
         {
             ["uri"] = c.Uri, ["sha256"] = c.Sha256, ["bytes"] = c.Bytes, ["epoch"] = c.Epoch, ["iteration"] = c.Iteration, ["best"] = c.IsBest,

@@ -61,9 +61,9 @@ internal static class ExperimentRun
     {
         log.WriteLine($"{status.Id}: {status.State} {Format.Outcome(status)}");
         if (status.ArtifactsLocation is { } artifacts) log.WriteLine($"artifacts: {artifacts}");
-        if (status.Checkpoints.LastOrDefault(c => c.IsBest) is { } best) log.WriteLine($"best checkpoint: {best.Uri}");
-        if (status.Checkpoints.LastOrDefault() is { } latest) log.WriteLine($"latest checkpoint: {latest.Uri}");
-        if (status.Metrics.Count > 0) log.WriteLine($"metrics: {Format.Metrics(status.Metrics)}");
-        if (status.Best is { } bestMetric) log.WriteLine(Format.Best(bestMetric));
+        if (Checkpoints.Best(status) is { } best) log.WriteLine($"best checkpoint: {best.Uri}");
+        if (Checkpoints.Latest(status) is { } latest) log.WriteLine($"latest checkpoint: {latest.Uri}");
+        if (status.Metrics.Count > 0) log.WriteLine($"metrics: {Format.Metrics(status.Metrics)}  (history: cluster status {status.Id} --json)");
+        if (status.Best is { } bestMetric) log.WriteLine($"best: {Format.Best(bestMetric)}");
     }
 }
