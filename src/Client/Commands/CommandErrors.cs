@@ -4,6 +4,7 @@ using Cluster.Training.Checkpoints;
 using Cluster.Training.Configs;
 using Cluster.Training.Data.Decoding;
 using Cluster.Training.Engine;
+using Cluster.Training.Storage;
 
 namespace Cluster.Client.Commands;
 
@@ -54,7 +55,8 @@ internal static class CommandErrors
         e is ConfigException or CheckpointFormatException or StateDictMismatchException or InvalidMediaException
             or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or FormatException
             or ArgumentException or UnknownExperimentException or ExperimentRejectedException
-            or ClusterUnreachableException;
+            or ClusterUnreachableException or ArtifactNotFoundException or ArtifactCorruptException
+            or ArtifactStoreUnavailableException;
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

@@ -103,4 +103,16 @@ public sealed class ClusterCliErrorTests : IDisposable
         Assert.Equal("10.1.2.3:30000", Assert.IsType<ClusterTarget.Gateway>(ClusterTarget.Resolve(null, Env, "/w")).EndPoint.ToString());
         Assert.Equal("127.0.0.1:40000", Assert.IsType<ClusterTarget.Gateway>(ClusterTarget.Resolve("127.0.0.1:40000", Env, "/w")).EndPoint.ToString());
     }
+
+    [Fact]
+    public void TestWithABlobUriButNoBlobStoreConfiguredIsNamed()
+    {
+        const string uri = "http://127.0.0.1:1/devstoreaccount1/checkpoints/experiments/x/epoch_1.pth";
+        var result = CliRunner.Run("test", Demo, "--checkpoint", uri);
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.ErrorLines);
+        Assert.Contains(uri, line);
+        Assert.Contains("Cluster__Storage__Kind", line);
+    }
 }
