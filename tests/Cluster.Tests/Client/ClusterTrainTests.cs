@@ -47,6 +47,10 @@ public sealed class ClusterTrainTests(TestSiloFixture silo) : IClassFixture<Test
         Assert.NotEmpty(checkpoints);
         Assert.All(checkpoints, c => Assert.Equal(64, c.GetProperty("sha256").GetString()!.Length));
 
+        var logs = CliRunner.Run("logs", id, "--follow", "--gateway", silo.Gateway); // an ended run's log ends: --follow returns
+        Assert.True(logs.ExitCode == 0, logs.Error);
+        Assert.Contains(logs.OutputLines, line => line.Contains("submitted tsn_tiny_synth"));
+
         var list = CliRunner.Run("list", "--gateway", silo.Gateway);
         Assert.Contains(id, list.Output);
         Assert.Contains("Completed", list.Output);
