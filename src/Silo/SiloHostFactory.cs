@@ -109,8 +109,7 @@ public static class SiloHostFactory
         logging.ClearProviders();
         logging.SetMinimumLevel(minimum);
         if (minimum != LogLevel.None)
-            logging.AddSimpleConsole(o => o.SingleLine = true)
-                .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(level => level >= minimum);
+            logging.AddSimpleConsole(o => o.SingleLine = true);
         // Orleans warns that a 5 s minimum reminder period is "unsuitable for production": here it is deliberate.
         logging.AddFilter("Orleans.Hosting.ReminderOptionsValidator", LogLevel.Error);
         logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
