@@ -29,6 +29,10 @@ public sealed record ValidationReported(
 [GenerateSerializer, Immutable]
 public sealed record CheckpointReported([property: Id(0)] CheckpointRef Checkpoint) : WorkerEvent;
 
+/// <summary>A stored checkpoint was deleted (max_keep_ckpts, a superseded best); the experiment drops its ref.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CheckpointDeleted([property: Id(0)] string Key) : WorkerEvent;
+
 [GenerateSerializer, Immutable]
 public sealed record LogReported([property: Id(0)] DateTimeOffset At, [property: Id(1)] string Line) : WorkerEvent;
 

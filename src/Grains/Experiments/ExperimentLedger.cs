@@ -25,6 +25,8 @@ public static class ExperimentLedger
             case CheckpointReported checkpoint:
                 AddCheckpoint(record, checkpoint.Checkpoint);
                 return EventEffect.Persist;
+            case CheckpointDeleted deleted:
+                return record.Checkpoints.RemoveAll(c => c.Key == deleted.Key) > 0 ? EventEffect.Persist : EventEffect.None;
             case LogReported log:
                 AppendLog(record, log.Line, maxLogLines);
                 return EventEffect.None;

@@ -24,6 +24,7 @@ internal sealed class TrainingEventTranslator(Action<WorkerEvent> post, Action<C
     {
         keyOf = writer.KeyOf;
         writer.Uploaded += info => { lock (uploaded) uploaded[info.Key] = info; };
+        writer.Deleted += key => post(new CheckpointDeleted(key));
     }
 
     public void Translate(TrainingEvent value)

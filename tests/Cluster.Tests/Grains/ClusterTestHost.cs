@@ -3,6 +3,8 @@ using Cluster.Abstractions.Registry;
 using Cluster.Abstractions.Workers;
 using Cluster.Grains;
 using Cluster.Grains.Experiments;
+using Cluster.Grains.Registry;
+using Cluster.Grains.Workers;
 using Cluster.Training.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
@@ -19,16 +21,25 @@ namespace Cluster.Tests.Grains;
 /// </summary>
 internal sealed class ClusterTestHost : IAsyncDisposable
 {
-    private ClusterTestHost(InProcessTestCluster cluster, SharedGrainStorage storage, string artifactRoot)
+    private readonly Dictionary<string, KillableArtifactStore> siloStores;
+    private readonly string scratch;
+
+    private ClusterTestHost(InProcessTestCluster cluster, SharedGrainStorage storage, string artifactRoot, string scratch,
+        Dictionary<string, KillableArtifactStore> siloStores)
     {
         Cluster = cluster;
         Storage = storage;
         ArtifactRoot = artifactRoot;
+        Artifacts = new LocalFolderArtifactStore(artifactRoot);
+        this.scratch = scratch;
+        this.siloStores = siloStores;
     }
 
     public InProcessTestCluster Cluster { get; }
     public SharedGrainStorage Storage { get; }
     public string ArtifactRoot { get; }
+    /// <summary>The store every silo writes checkpoints to (a local folder).</summary>
+    public IArtifactStore Artifacts { get; }
     public IClusterClient Client => Cluster.Client;
     public InProcessSiloHandle Primary => Cluster.Silos[0];
     /// <summary>The silo a test may kill: killing the primary breaks development clustering.</summary>
@@ -41,10 +52,13 @@ internal sealed class ClusterTestHost : IAsyncDisposable
     {
         var storage = new SharedGrainStorage();
         var artifactRoot = Directory.CreateTempSubdirectory("cluster-grains-").FullName;
-        var artifacts = new LocalFolderArtifactStore(artifactRoot);
+        var scratch = Directory.CreateTempSubdirectory("cluster-scratch-").FullName;
+        var siloStores = new Dictionary<string, KillableArtifactStore>();
         var builder = new InProcessTestClusterBuilder((short)silos);
-        builder.ConfigureSilo((_, silo) =>
+        builder.ConfigureSilo((options, silo) =>
         {
+            var store = new KillableArtifactStore(new LocalFolderArtifactStore(artifactRoot), options.SiloName);
+            lock (siloStores) siloStores[options.SiloName] = store;
             silo.AddClusterGrains();
             silo.Services.AddGrainStorage(GrainStorageNames.Cluster, (services, _) => storage.For(services.GetRequiredService<Serializer>()));
             silo.UseInMemoryReminderService();
@@ -57,7 +71,10 @@ internal sealed class ClusterTestHost : IAsyncDisposable
                 o.StopTimeout = TimeSpan.FromSeconds(3);
                 configure?.Invoke(o);
             });
-            silo.Services.AddSingleton<IArtifactStore>(artifacts);
+            // Silos re-register every few seconds in production; here tests register once, so they must not expire.
+            silo.Services.Configure<ClusterRegistryOptions>(o => o.SiloTimeout = TimeSpan.FromHours(1));
+            silo.Services.Configure<WorkerOptions>(o => o.ScratchPath = scratch);
+            silo.Services.AddSingleton<IArtifactStore>(store);
         });
         var cluster = builder.Build();
         try
@@ -69,7 +86,7 @@ internal sealed class ClusterTestHost : IAsyncDisposable
             await cluster.DisposeAsync();
             throw;
         }
-        return new ClusterTestHost(cluster, storage, artifactRoot);
+        return new ClusterTestHost(cluster, storage, artifactRoot, scratch, siloStores);
     }
 
     public static SlotInfo CpuSlot(SiloHandle silo)
@@ -81,6 +98,15 @@ internal sealed class ClusterTestHost : IAsyncDisposable
     /// <summary>Announces the silo with one CPU slot, as the silo host does every few seconds.</summary>
     public Task RegisterCpuSlot(SiloHandle silo) =>
         Registry.RegisterSilo(new SiloRegistration(silo.Name, silo.SiloAddress.ToParsableString(), "localhost", [CpuSlot(silo)]));
+
+    /// <summary>Kills a silo abruptly (no deactivation) and waits until the cluster has declared it dead.</summary>
+    public async Task KillSiloAsync(InProcessSiloHandle silo)
+    {
+        // Killed first, so the thread's failure cannot be reported through a silo still running.
+        await Cluster.KillSiloAsync(silo);
+        lock (siloStores) siloStores[silo.Name].Kill();
+        await Cluster.WaitForLivenessToStabilizeAsync(didKill: true);
+    }
 
     /// <summary>Polls the experiment until <paramref name="condition"/> holds; fails with its last status and log.</summary>
     public async Task<ExperimentStatus> WaitFor(string id, Func<ExperimentStatus, bool> condition, TimeSpan timeout, string what)
@@ -110,7 +136,12 @@ internal sealed class ClusterTestHost : IAsyncDisposable
         finally
         {
             await Cluster.DisposeAsync();
-            Directory.Delete(ArtifactRoot, recursive: true);
+            // A killed silo's training thread may still be finishing its epoch in scratch: leave what it holds.
+            foreach (var folder in new[] { ArtifactRoot, scratch })
+            {
+                try { Directory.Delete(folder, recursive: true); }
+                catch (IOException) { }
+            }
         }
     }
 }

@@ -103,6 +103,19 @@ public class ExperimentLedgerTests
     }
 
     [Fact]
+    public void A_deleted_checkpoint_is_no_longer_listed_or_resumed_from()
+    {
+        var record = Running();
+        Apply(record, new CheckpointReported(Checkpoint(1)), new CheckpointReported(Checkpoint(2)));
+
+        var effect = ExperimentLedger.Apply(record, new CheckpointDeleted(Checkpoint(2).Key), Now, 100);
+
+        Assert.Equal(EventEffect.Persist, effect);
+        Assert.Equal([Checkpoint(1)], record.Checkpoints);
+        Assert.Equal(Checkpoint(1), ExperimentLedger.ResumePoint(record));
+    }
+
+    [Fact]
     public void Run_end_events_set_the_terminal_state_and_reason()
     {
         var completed = Running();
