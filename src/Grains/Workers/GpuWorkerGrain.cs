@@ -16,7 +16,6 @@ namespace Cluster.Grains.Workers;
 [SiloPinnedPlacement]
 public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, ILogger<GpuWorkerGrain> logger) : Grain, IGpuWorkerGrain
 {
-    private static readonly TimeSpan ReportFlushTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
 
     private WorkerRun? run;
@@ -38,7 +37,7 @@ public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, ILogger<GpuW
                 throw new InvalidOperationException(
                     $"worker {Key} already trains generation {current.Generation} of '{start.ExperimentId}'; refusing older generation {start.Generation}");
             logger.LogInformation("Worker {Worker}: generation {New} of {Experiment} replaces generation {Old}", Key, start.Generation, start.ExperimentId, current.Generation);
-            await current.StopAsync(ReportFlushTimeout);
+            await current.StopAsync(options.Value.ReportFlushTimeout);
         }
 
         var store = ServiceProvider.GetService<IArtifactStore>()
@@ -60,27 +59,28 @@ public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, ILogger<GpuW
     public async Task Stop(string experimentId)
     {
         if (run is not { } current || current.ExperimentId != experimentId) return;
-        await current.StopAsync(ReportFlushTimeout);
+        await current.StopAsync(options.Value.ReportFlushTimeout);
     }
 
-    public Task<WorkerStatus> GetStatus()
-    {
-        var current = run is { IsTraining: true } training ? training : null;
-        return Task.FromResult(new WorkerStatus(Key, RuntimeIdentity, Device, current?.ExperimentId, current?.Generation ?? 0,
-            current is not null, DateTimeOffset.UtcNow));
-    }
+    /// <summary>
+    /// Busy while the run trains or its last reports are on their way; the experiment and generation are the current
+    /// or last run's of this activation (null and 0 when it ran none: e.g. the slot's silo restarted).
+    /// </summary>
+    public Task<WorkerStatus> GetStatus() =>
+        Task.FromResult(new WorkerStatus(Key, RuntimeIdentity, Device, run?.ExperimentId, run?.Generation ?? 0,
+            run?.IsBusy ?? false, DateTimeOffset.UtcNow));
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (run is { } current)
-            await current.StopAsync(ReportFlushTimeout).WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            await current.StopAsync(options.Value.ReportFlushTimeout).WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
-    /// <summary>While a run trains the timer (KeepAlive) holds the activation; once it ended the timer goes.</summary>
+    /// <summary>While a run is busy the timer (KeepAlive) holds the activation; once it ended the timer goes.</summary>
     private Task KeepAliveTick(CancellationToken cancellation)
     {
-        if (run is not { IsTraining: true })
+        if (run is not { IsBusy: true })
         {
             keepAlive?.Dispose();
             keepAlive = null;

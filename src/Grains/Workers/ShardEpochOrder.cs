@@ -30,11 +30,21 @@ internal sealed class ShardEpochOrder(
         return Wait(() => shard.GetEpochOrder(new ShardOrderRequest(sampler.DatasetSize, sampler.Shuffle, sampler.Seed, epoch, sampler.RoundUp)));
     }
 
-    /// <summary>Records a stored checkpoint's position (the shard grain ignores one that is not ahead).</summary>
+    /// <summary>
+    /// Records a stored checkpoint's position (the shard grain ignores one that is not ahead). A failed commit is
+    /// logged, not fatal: the ledger only lags, and the next checkpoint's commit catches it up.
+    /// </summary>
     public void Commit(CheckpointRef checkpoint)
     {
         if (samplesPerEpoch < 0 || Consumed(checkpoint) is not { } position) return;
-        Wait(() => shard.CommitConsumption(experimentId, position.Epoch, position.Samples));
+        try
+        {
+            Wait(() => shard.CommitConsumption(experimentId, position.Epoch, position.Samples));
+        }
+        catch (Exception error)
+        {
+            log($"shard {shardKey}: could not commit {Describe(position)} of {experimentId}: {WorkerRun.OneLine(error)}");
+        }
     }
 
     private void CheckResumePosition(CheckpointRef checkpoint)
@@ -57,7 +67,24 @@ internal sealed class ShardEpochOrder(
     private static string Describe(ShardConsumption? position) =>
         position is null ? "nothing" : $"epoch {position.Epoch} sample {position.Samples}";
 
-    // The training thread has no scheduler to deadlock, but a grain call must not capture one if it ever had.
-    private static T Wait<T>(Func<Task<T>> call) => Task.Run(call).GetAwaiter().GetResult();
-    private static void Wait(Func<Task> call) => Task.Run(call).GetAwaiter().GetResult();
+    private static void Wait(Func<Task> call) => Wait(async () => { await call(); return true; });
+
+    /// <summary>
+    /// A grain call from the training thread, tried a few times: the shard grain may be reactivating after its silo
+    /// died. Run off any scheduler the caller might have, so blocking cannot deadlock it.
+    /// </summary>
+    private static T Wait<T>(Func<Task<T>> call)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Task.Run(call).GetAwaiter().GetResult();
+            }
+            catch (Exception error) when (attempt < 3 && error is not (ArgumentException or InvalidOperationException))
+            {
+                Thread.Sleep(TimeSpan.FromSeconds(attempt));
+            }
+        }
+    }
 }

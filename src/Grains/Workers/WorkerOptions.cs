@@ -4,4 +4,7 @@ namespace Cluster.Grains.Workers;
 public sealed class WorkerOptions
 {
     public string ScratchPath { get; set; } = Path.Combine(Path.GetTempPath(), "cluster-scratch");
+
+    /// <summary>How long a stopped run's last reports may take to reach an unreachable experiment before they are dropped.</summary>
+    public TimeSpan ReportFlushTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

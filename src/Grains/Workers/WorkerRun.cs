@@ -59,6 +59,9 @@ public sealed class WorkerRun
     /// <summary>Ends when training ended and every report was delivered (or given up on by <see cref="StopAsync"/>).</summary>
     public Task Completion => Task.WhenAll(trained.Task, reports.Completion);
 
+    /// <summary>Training, or its last reports still on their way.</summary>
+    public bool IsBusy => !trained.Task.IsCompleted || !reports.Completion.IsCompleted;
+
     public void Start() => thread.Start();
 
     /// <summary>
