@@ -1,16 +1,20 @@
 namespace Cluster.Bench;
 
-/// <summary>Command line: <c>[--quick] [--out PATH] [--threads N]</c>; null <see cref="TorchThreads"/> keeps
-/// TorchSharp's default (one per core).</summary>
-public sealed record BenchOptions(bool Quick, string OutPath, int? TorchThreads)
+/// <summary>Command line: <c>[--quick] [--out PATH] [--threads N] [--only engine|loader|storage]</c>; null
+/// <see cref="TorchThreads"/> keeps TorchSharp's default (one per core); null <see cref="Only"/> runs every benchmark.</summary>
+public sealed record BenchOptions(bool Quick, string OutPath, int? TorchThreads, string? Only = null)
 {
-    public const string Usage = "usage: Cluster.Bench [--quick] [--out bench/results/engine.json] [--threads N]";
+    public const string Usage = "usage: Cluster.Bench [--quick] [--out bench/results/engine.json] [--threads N] [--only engine|loader|storage]";
+    public static readonly string[] Benchmarks = ["engine", "loader", "storage"];
+
+    public bool Runs(string benchmark) => Only is null || Only == benchmark;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         bool quick = false;
-        string outPath = "bench/results/engine.json";
+        string? outPath = null;
         int? threads = null;
+        string? only = null;
         for (int i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -25,17 +29,24 @@ public sealed record BenchOptions(bool Quick, string OutPath, int? TorchThreads)
                     threads = count;
                     i++;
                     break;
+                case "--only" when i + 1 < args.Count && Benchmarks.Contains(args[i + 1]):
+                    only = args[++i];
+                    break;
                 default:
                     throw new ArgumentException($"unknown or incomplete argument '{args[i]}'; {Usage}");
             }
         }
-        return new BenchOptions(quick, outPath, threads);
+        return new BenchOptions(quick, outPath ?? $"bench/results/{only ?? "engine"}.json", threads, only);
     }
 
     public IEnumerable<EngineStepBenchmark.Settings> EngineSteps => Quick
         ? [new(BaseChannels: 16, WarmupSteps: 2, MeasuredSteps: 6, Repeats: 7)]
         : [new(BaseChannels: 16, WarmupSteps: 2, MeasuredSteps: 10, Repeats: 21),
            new(BaseChannels: 32, WarmupSteps: 2, MeasuredSteps: 8, Repeats: 7)];
+
+    public StorageThroughputBenchmark.Settings Storage => Quick
+        ? new(SizesMiB: [64], Repeats: 3)
+        : new(SizesMiB: [64, 256], Repeats: 5);
 
     public LoaderThroughputBenchmark.Settings Loader => Quick
         ? new(VideosPerClass: 6, Repeats: 7)

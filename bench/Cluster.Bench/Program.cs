@@ -12,6 +12,19 @@ catch (ArgumentException error)
     return 2;
 }
 
+if (options.Runs("storage"))
+{
+    try
+    {
+        Cluster.Tests.Infrastructure.AzuriteProcess.Executable();
+    }
+    catch (InvalidOperationException missing)
+    {
+        // Before anything runs, not after the engine benchmarks.
+        Console.Error.WriteLine(missing.Message);
+        return 2;
+    }
+}
 if (options.TorchThreads is { } threads)
     TorchSharp.torch.set_num_threads(threads);
 var clock = Stopwatch.StartNew();
@@ -21,13 +34,24 @@ string workDir = Directory.CreateTempSubdirectory("cluster-bench-").FullName;
 var rows = new List<BenchRow>();
 try
 {
-    foreach (var settings in options.EngineSteps)
+    if (options.Runs("engine"))
     {
-        Console.WriteLine($"running {EngineStepBenchmark.Name} (base {settings.BaseChannels}) ... {clock.Elapsed:mm\\:ss}");
-        rows.Add(EngineStepBenchmark.Run(settings, workDir));
+        foreach (var settings in options.EngineSteps)
+        {
+            Console.WriteLine($"running {EngineStepBenchmark.Name} (base {settings.BaseChannels}) ... {clock.Elapsed:mm\\:ss}");
+            rows.Add(EngineStepBenchmark.Run(settings, workDir));
+        }
     }
-    Console.WriteLine($"running {LoaderThroughputBenchmark.Name} ... {clock.Elapsed:mm\\:ss}");
-    rows.AddRange(LoaderThroughputBenchmark.Run(options.Loader, workDir));
+    if (options.Runs("loader"))
+    {
+        Console.WriteLine($"running {LoaderThroughputBenchmark.Name} ... {clock.Elapsed:mm\\:ss}");
+        rows.AddRange(LoaderThroughputBenchmark.Run(options.Loader, workDir));
+    }
+    if (options.Runs("storage"))
+    {
+        Console.WriteLine($"running {StorageThroughputBenchmark.Name} ... {clock.Elapsed:mm\\:ss}");
+        rows.AddRange(StorageThroughputBenchmark.Run(options.Storage, workDir));
+    }
 }
 finally
 {

@@ -8,7 +8,7 @@ public static class ArtifactStoreFactory
     public static IArtifactStore Create(ArtifactStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        switch (options.Kind.Trim().ToLowerInvariant())
+        switch ((options.Kind ?? "").Trim().ToLowerInvariant())
         {
             case ArtifactStoreOptions.LocalKind:
                 if (string.IsNullOrWhiteSpace(options.Path))

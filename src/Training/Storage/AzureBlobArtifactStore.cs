@@ -336,14 +336,21 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
         int next = 0;
         try
         {
-            for (int index = 0; index < ranges; index++)
+            void Refill()
             {
                 while (next < ranges && pending.Count < transfer.MaxConcurrency)
                 {
                     long offset = next++ * rangeBytes;
                     pending.Enqueue(DownloadRangeAsync(blob, etag, offset, (int)Math.Min(rangeBytes, length - offset), failFast.Token));
                 }
+            }
+
+            Refill();
+            for (int index = 0; index < ranges; index++)
+            {
                 var (buffer, count) = await pending.Dequeue();
+                // The next range starts downloading before this one is hashed and written.
+                Refill();
                 try
                 {
                     hash.AppendData(buffer, 0, count);
