@@ -8,7 +8,7 @@ internal static class ClusterOptions
 {
     public static Option<string?> Gateway() => new("--gateway")
     {
-        Description = $"Cluster gateway host:port (else ${ClusterTarget.GatewayVariable}, or ${ClusterTarget.RedisVariable} + " +
+        Description = $"Cluster gateway host:port, or several comma-separated (else ${ClusterTarget.GatewayVariable}, or ${ClusterTarget.RedisVariable} + " +
                       $"${ClusterTarget.ClusterIdVariable}; with none, an embedded silo with its state in ./{ClusterTarget.EmbeddedFolder} " +
                       $"or ${ClusterTarget.HomeVariable})",
     };

@@ -78,7 +78,7 @@ internal sealed class ClusterConnection : IAsyncDisposable
             switch (target)
             {
                 case ClusterTarget.Gateway gateway:
-                    client.UseStaticClustering(gateway.EndPoint);
+                    client.UseStaticClustering([.. gateway.EndPoints]);
                     break;
                 case ClusterTarget.Redis redis:
                     client.UseRedisClustering(options =>

@@ -17,7 +17,8 @@ internal abstract record ClusterTarget
     /// <summary>The embedded silo keeps grain state and artifacts here, below the working directory.</summary>
     public const string EmbeddedFolder = ".cluster";
 
-    public sealed record Gateway(string Text, IPEndPoint EndPoint) : ClusterTarget
+    /// <summary>One or more gateways (<c>host:port,host:port</c>): the client fails over among them.</summary>
+    public sealed record Gateway(string Text, IReadOnlyList<IPEndPoint> EndPoints) : ClusterTarget
     {
         public override string ToString() => $"the cluster gateway at {Text}";
     }
@@ -48,20 +49,23 @@ internal abstract record ClusterTarget
             : Path.Combine(workingDirectory, EmbeddedFolder)));
     }
 
-    /// <summary><c>host:port</c>; a host name is resolved to its first IPv4 (else any) address.</summary>
-    internal static Gateway ParseGateway(string text, string source)
+    /// <summary><c>host:port[,host:port...]</c>; a host name is resolved to its first IPv4 (else any) address.</summary>
+    internal static Gateway ParseGateway(string text, string source) =>
+        new(text, text.Split(',', StringSplitOptions.TrimEntries).Select(part => ParseEndPoint(part, text, source)).ToList());
+
+    private static IPEndPoint ParseEndPoint(string part, string text, string source)
     {
-        int colon = text.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], out int port) || port is < 1 or > 65535)
-            throw new ArgumentException($"{source} '{text}': expected host:port");
-        var host = text[..colon].Trim('[', ']');
-        if (IPAddress.TryParse(host, out var address)) return new Gateway(text, new IPEndPoint(address, port));
+        int colon = part.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(part[(colon + 1)..], out int port) || port is < 1 or > 65535)
+            throw new ArgumentException($"{source} '{text}': expected host:port (or several, comma-separated)");
+        var host = part[..colon].Trim('[', ']');
+        if (IPAddress.TryParse(host, out var address)) return new IPEndPoint(address, port);
         try
         {
             var addresses = Dns.GetHostAddresses(host);
             var chosen = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault();
             if (chosen is null) throw new ClusterUnreachableException($"cannot reach the cluster gateway at {text}: host '{host}' has no address");
-            return new Gateway(text, new IPEndPoint(chosen, port));
+            return new IPEndPoint(chosen, port);
         }
         catch (SocketException e)
         {

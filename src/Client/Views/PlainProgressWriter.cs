@@ -19,19 +19,25 @@ internal sealed class PlainProgressWriter(TextWriter output)
             output.WriteLine(Format.StateLine(status));
         if (workers.Length > 0 && workers != lastWorkers)
             output.WriteLine($"{status.Id} workers: {workers} (generation {status.Generation})");
-        if (status.History.LastOrDefault(h => h.Metrics.Count > 0) is { } validated && validated.Epoch != lastValidatedEpoch)
+        // In the order they happened: an epoch's iterations, then its validation, then the next epoch's iterations.
+        var progress = status.Progress is { } p && p.GlobalIteration != lastIteration ? p : null;
+        var validated = status.History.LastOrDefault(h => h.Metrics.Count > 0) is { } v && v.Epoch != lastValidatedEpoch ? v : null;
+        if (validated is not null && progress is not null && validated.Epoch < progress.Epoch) WriteValidation(status, validated);
+        if (progress is not null)
         {
-            output.WriteLine($"{status.Id} epoch {validated.Epoch} val: {Format.Metrics(validated.Metrics)}");
-            lastValidatedEpoch = validated.Epoch;
+            output.WriteLine(Format.ProgressLine(status, progress));
+            lastIteration = progress.GlobalIteration;
         }
-        if (status.Progress is { } p && p.GlobalIteration != lastIteration)
-        {
-            output.WriteLine(Format.ProgressLine(status, p));
-            lastIteration = p.GlobalIteration;
-        }
+        if (validated is not null && validated.Epoch != lastValidatedEpoch) WriteValidation(status, validated);
         if (status.State.IsTerminal() && status.State != lastState)
             output.WriteLine(Format.StateLine(status));
         lastState = status.State;
         lastWorkers = workers;
+    }
+
+    private void WriteValidation(ExperimentStatus status, EpochRecord validated)
+    {
+        output.WriteLine($"{status.Id} epoch {validated.Epoch} val: {Format.Metrics(validated.Metrics)}");
+        lastValidatedEpoch = validated.Epoch;
     }
 }

@@ -77,6 +77,7 @@ public sealed class ClusterCliErrorTests : IDisposable
     [InlineData("nonsense")]
     [InlineData("host:notaport")]
     [InlineData("host:70000")]
+    [InlineData("127.0.0.1:30000,")]
     public void MalformedGatewayIsNamed(string gateway)
     {
         var result = CliRunner.Run("status", "some-id", "--gateway", gateway);
@@ -100,8 +101,10 @@ public sealed class ClusterCliErrorTests : IDisposable
         environment["CLUSTER_ID"] = "lab";
         Assert.Equal(new ClusterTarget.Redis("127.0.0.1:6379", "lab"), ClusterTarget.Resolve(null, Env, "/w"));
         environment["CLUSTER_GATEWAY"] = "10.1.2.3:30000";
-        Assert.Equal("10.1.2.3:30000", Assert.IsType<ClusterTarget.Gateway>(ClusterTarget.Resolve(null, Env, "/w")).EndPoint.ToString());
-        Assert.Equal("127.0.0.1:40000", Assert.IsType<ClusterTarget.Gateway>(ClusterTarget.Resolve("127.0.0.1:40000", Env, "/w")).EndPoint.ToString());
+        Assert.Equal(["10.1.2.3:30000"], Gateways(ClusterTarget.Resolve(null, Env, "/w")));
+        Assert.Equal(["127.0.0.1:40000", "127.0.0.1:40001"], Gateways(ClusterTarget.Resolve("127.0.0.1:40000, 127.0.0.1:40001", Env, "/w")));
+        static string[] Gateways(ClusterTarget target) =>
+            [.. Assert.IsType<ClusterTarget.Gateway>(target).EndPoints.Select(e => e.ToString())];
     }
 
     [Fact]

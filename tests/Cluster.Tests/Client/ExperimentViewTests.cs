@@ -90,7 +90,7 @@ public class ExperimentViewTests
     }
 
     [Fact]
-    public void PlainLinesAreWrittenOncePerChange()
+    public void PlainLinesAreWrittenOncePerChangeInTheOrderTheyHappened()
     {
         var output = new StringWriter();
         var plain = new PlainProgressWriter(output);
@@ -112,8 +112,8 @@ public class ExperimentViewTests
             "tsn_tiny-20261201-070000-ab12 workers: cuda:1@silo-a, cpu:0@silo-b (generation 3)",
             "tsn_tiny-20261201-070000-ab12 epoch 1 val: acc/top1: 0.6250",
             "tsn_tiny-20261201-070000-ab12 epoch 2/4 iter 5/10  loss 1.2346  lr 2.0000e-02  clips/s 37.3  ETA 1:35",
-            "tsn_tiny-20261201-070000-ab12 epoch 4 val: acc/top1: 0.8750",
             "tsn_tiny-20261201-070000-ab12 epoch 4/4 iter 10/10  loss 1.2346  lr 2.0000e-02  clips/s 37.3  ETA 1:35",
+            "tsn_tiny-20261201-070000-ab12 epoch 4 val: acc/top1: 0.8750",
             "tsn_tiny-20261201-070000-ab12 Completed: after 4 epochs",
         ], lines);
         Assert.DoesNotContain('\u001b', output.ToString());
