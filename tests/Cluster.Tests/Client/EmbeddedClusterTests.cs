@@ -34,9 +34,9 @@ public sealed class EmbeddedClusterTests : IDisposable
     }
 }
 
-/// <summary>CLUSTER_HOME is process-wide: tests that set it run alone.</summary>
+/// <summary>CLUSTER_* variables are process-wide: tests that set them run alone.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class EmbeddedClusterCollection
 {
-    public const string Name = "Embedded cluster (CLUSTER_HOME)";
+    public const string Name = "Client environment (CLUSTER_*)";
 }
