@@ -26,4 +26,19 @@ public sealed class ClusterCommandTests(TestSiloFixture silo) : IClassFixture<Te
         Assert.Contains("free", result.Output);
         Assert.Contains("1 silos alive", result.Output);
     }
+
+    [Fact]
+    public void ASubmissionTheClusterRefusesIsOneLineAndLeavesNoExperiment()
+    {
+        // Checked by the experiment grain, not the client: one worker per run until data-parallel training exists.
+        var result = CliRunner.Run("train", CliRunner.RepositoryFile("configs/demo/tsn_tiny_synth.yaml"), "--workers", "2",
+            "--gateway", silo.Gateway);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("workers", Assert.Single(result.ErrorLines));
+        Assert.Empty(result.OutputLines); // no id printed: nothing was submitted
+
+        var list = CliRunner.Run("list", "--gateway", silo.Gateway);
+        Assert.Equal("no experiments", Assert.Single(list.OutputLines));
+    }
 }
