@@ -14,6 +14,8 @@ public static class CommandLine
         root.Subcommands.Add(ConfigCommand.Create(output, error));
         root.Subcommands.Add(DataCommand.Create(output, error));
         root.Subcommands.Add(DemoCommand.Create(output, error));
+        foreach (var command in ExperimentCommands.Create(output, error)) root.Subcommands.Add(command);
+        root.Subcommands.Add(TopCommand.Create(output, error));
         root.Subcommands.Add(SiloCommand.Create(output, error));
         return root;
     }

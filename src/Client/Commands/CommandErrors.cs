@@ -1,7 +1,10 @@
+using Cluster.Abstractions.Experiments;
+using Cluster.Client.Connection;
 using Cluster.Training.Checkpoints;
 using Cluster.Training.Configs;
 using Cluster.Training.Data.Decoding;
 using Cluster.Training.Engine;
+using Cluster.Training.Storage;
 
 namespace Cluster.Client.Commands;
 
@@ -28,6 +31,18 @@ internal static class CommandErrors
         }
     }
 
+    /// <summary><see cref="Run"/> for the commands that talk to the cluster.</summary>
+    public static int Run(TextWriter error, Func<Task<int>> body, TextWriter? jsonOutput = null) =>
+        Run(error, () => body().GetAwaiter().GetResult(), jsonOutput);
+
+    /// <summary>Exit code of a followed run: 0 Completed, 1 Failed, 130 Cancelled (as a Ctrl+C'd local run).</summary>
+    public static int ForState(ExperimentState state) => state switch
+    {
+        ExperimentState.Completed => 0,
+        ExperimentState.Cancelled => Cancelled,
+        _ => Failed,
+    };
+
     private static (int Code, string Message) Describe(Exception e) => e switch
     {
         OperationCanceledException => (Cancelled, "cancelled"),
@@ -39,7 +54,9 @@ internal static class CommandErrors
     private static bool IsUserError(Exception e) =>
         e is ConfigException or CheckpointFormatException or StateDictMismatchException or InvalidMediaException
             or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or FormatException
-            or ArgumentException;
+            or ArgumentException or UnknownExperimentException or ExperimentRejectedException
+            or ClusterUnreachableException or ArtifactNotFoundException or ArtifactCorruptException
+            or ArtifactStoreUnavailableException;
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

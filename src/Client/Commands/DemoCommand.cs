@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Cluster.Client.Commands.Experiments;
 using Cluster.Training.Configs;
 using Cluster.Training.Experiments;
 using Cluster.Training.Synthetic;
@@ -6,8 +7,9 @@ using Cluster.Training.Synthetic;
 namespace Cluster.Client.Commands;
 
 /// <summary>
-/// `cluster demo`: makes the synthetic set A if it is missing, then trains configs/demo/tsn_tiny_synth.yaml with live
-/// progress and says where the checkpoints and metrics are. In process until the cluster issue brings the silo.
+/// `cluster demo`: makes the synthetic set A if it is missing, then trains configs/demo/tsn_tiny_synth.yaml on the
+/// cluster (the embedded silo unless one is configured) with live progress and says where the checkpoints and metrics
+/// are. `--in-process` trains without a cluster, into a work_dir.
 /// </summary>
 internal static class DemoCommand
 {
@@ -19,15 +21,30 @@ internal static class DemoCommand
         var json = CommonOptions.Json();
         var set = CommonOptions.Set();
         var device = CommonOptions.Device();
-        var workDir = new Option<string?>("--work-dir") { Description = "Where checkpoints and logs go (default: work_dirs/tsn_tiny_synth)" };
-        var demo = new Command("demo", "Make a synthetic dataset and train a tiny TSN on it, with live progress") { json, set, device, workDir };
-        demo.SetAction(parse => CommandErrors.Run(error, () =>
+        var gateway = ClusterOptions.Gateway();
+        var inProcess = new Option<bool>("--in-process") { Description = "Train in this process into a work_dir, without a cluster" };
+        var workDir = new Option<string?>("--work-dir") { Description = "With --in-process: where checkpoints and logs go (default: work_dirs/tsn_tiny_synth)" };
+        var demo = new Command("demo", "Make a synthetic dataset and train a tiny TSN on it, with live progress")
+        {
+            json, set, device, gateway, inProcess, workDir,
+        };
+        demo.SetAction(parse => CommandErrors.Run(error, async () =>
         {
             var log = parse.GetValue(json) ? error : output;
+            if (!parse.GetValue(inProcess) && parse.GetValue(workDir) is { } dir)
+                throw new ArgumentException($"--work-dir {dir}: only with --in-process; a cluster run keeps its files in the artifact store");
             EnsureDataset(DemoData, log);
-            var document = ConfigLoader.Load(BundledConfig(DemoConfig), parse.GetValue(set) ?? []);
-            var job = TrainingJob.Prepare(document, parse.GetValue(workDir), parse.GetValue(device));
-            return TrainingRun.Execute(job, output, error, parse.GetValue(json));
+            if (parse.GetValue(inProcess))
+            {
+                var document = ConfigLoader.Load(BundledConfig(DemoConfig), parse.GetValue(set) ?? []);
+                var job = TrainingJob.Prepare(document, parse.GetValue(workDir), parse.GetValue(device));
+                return TrainingRun.Execute(job, output, error, parse.GetValue(json));
+            }
+            var prepared = ExperimentSubmission.Prepare(BundledConfig(DemoConfig), parse.GetValue(set) ?? [], workers: 1,
+                parse.GetValue(device), Directory.GetCurrentDirectory());
+            using var cancellation = new CtrlC();
+            await using var connection = await ClusterOptions.Connect(parse, gateway, cancellation.Token);
+            return await ExperimentRun.Submit(connection, prepared, detach: false, parse.GetValue(json), output, error, cancellation.Token);
         }, parse.GetValue(json) ? output : null));
         return demo;
     }

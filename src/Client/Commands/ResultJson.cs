@@ -38,6 +38,6 @@ internal static class ResultJson
     public static string ForError(string message) =>
         JsonSerializer.Serialize(new Dictionary<string, object?> { ["status"] = "failed", ["error"] = message });
 
-    private static Dictionary<string, double> Metrics(IReadOnlyDictionary<string, double> metrics) =>
+    internal static Dictionary<string, double> Metrics(IReadOnlyDictionary<string, double> metrics) =>
         metrics.ToDictionary(m => Aliases.GetValueOrDefault(m.Key) ?? m.Key.Replace("acc/", ""), m => m.Value);
 }

@@ -10,7 +10,7 @@ internal static class TestCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var file = new Argument<string>("config") { Description = "Config file (YAML or JSON)" };
-        var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint (.pth) to evaluate", Required = true };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint (.pth path, or a blob URI of the cluster's artifact store) to evaluate", Required = true };
         var set = CommonOptions.Set();
         var json = CommonOptions.Json();
         var device = CommonOptions.Device();
@@ -19,7 +19,7 @@ internal static class TestCommand
         {
             var document = ConfigLoader.Load(parse.GetValue(file)!, parse.GetValue(set) ?? []);
             var path = parse.GetValue(checkpoint)!;
-            var job = TestJob.Prepare(document, path, parse.GetValue(device));
+            var job = TestJob.Prepare(document, CheckpointReference.Resolve(path), parse.GetValue(device));
             var log = parse.GetValue(json) ? error : output;
             var metrics = job.Run(new ConsoleProgressPrinter(log));
             log.WriteLine($"Epoch(test)  {ConsoleProgressPrinter.FormatMetrics(metrics)}");

@@ -10,22 +10,13 @@ internal static class TrainingRun
     {
         // With --json the progress goes to stderr, so stdout carries only the result line.
         var log = json ? error : output;
-        using var cancellation = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, args) => { args.Cancel = true; cancellation.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            log.WriteLine($"work_dir: {job.WorkDir.Path}");
-            var result = job.Run(new ConsoleProgressPrinter(log), cancellation.Token);
-            log.WriteLine($"latest checkpoint: {job.WorkDir.LastCheckpoint() ?? "none"}");
-            log.WriteLine($"best checkpoint: {result.BestCheckpoint ?? "none"}");
-            log.WriteLine($"metrics: {Path.Combine(job.WorkDir.Path, TrainingJob.ScalarsName)}");
-            if (json) output.WriteLine(ResultJson.ForTraining(result, job.WorkDir));
-            return result.Status == TrainingStatus.Cancelled ? CommandErrors.Cancelled : 0;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        using var cancellation = new CtrlC();
+        log.WriteLine($"work_dir: {job.WorkDir.Path}");
+        var result = job.Run(new ConsoleProgressPrinter(log), cancellation.Token);
+        log.WriteLine($"latest checkpoint: {job.WorkDir.LastCheckpoint() ?? "none"}");
+        log.WriteLine($"best checkpoint: {result.BestCheckpoint ?? "none"}");
+        log.WriteLine($"metrics: {Path.Combine(job.WorkDir.Path, TrainingJob.ScalarsName)}");
+        if (json) output.WriteLine(ResultJson.ForTraining(result, job.WorkDir));
+        return result.Status == TrainingStatus.Cancelled ? CommandErrors.Cancelled : 0;
     }
 }

@@ -56,18 +56,31 @@ public sealed class TrainingJob
     public static TrainingJob Prepare(ConfigDocument document, string? workDir = null, string? device = null,
         ArtifactLocator? artifacts = null, ICheckpointWriter? checkpointWriter = null, IEpochOrderProvider? trainOrder = null)
     {
-        var config = ExperimentConfig.From(document);
-        ExperimentConfig.Require(config.TrainDataloader, document, "train_dataloader");
-        ExperimentConfig.Require(config.TrainCfg, document, "train_cfg");
-        ExperimentConfig.Require(config.OptimWrapper, document, "optim_wrapper");
-        if (config.TrainCfg!.MaxEpochs < 1)
-            throw new ConfigException(document.FileOf("train_cfg.max_epochs"), "train_cfg.max_epochs", $"must be at least 1, got {config.TrainCfg.MaxEpochs}");
+        var config = Check(document);
         var directory = WorkDirectory.Resolve(workDir, config.WorkDir, document.MainFile);
         var checkpoint = config.LoadFrom is { } reference ? LocalCheckpoint(document, reference, artifacts) : null;
         var resumeFrom = config.Resume ? checkpoint ?? directory.LastCheckpoint() : null;
         var loadFrom = config.Resume ? null : checkpoint;
         return new TrainingJob(document, config, directory, DeviceSetting.Validate(document, device ?? config.Device, device is not null),
             resumeFrom, loadFrom, checkpointWriter ?? new PthCheckpointWriter(), trainOrder);
+    }
+
+    /// <summary>
+    /// The checks of a training config that need neither a device, a work_dir nor an artifact store (a cluster client
+    /// runs them before it submits): typed sections, the sections training needs, max_epochs, and that a
+    /// <c>load_from</c> given as a local path exists (a blob URI is checked where the store is).
+    /// </summary>
+    public static ExperimentConfig Check(ConfigDocument document)
+    {
+        var config = ExperimentConfig.From(document);
+        ExperimentConfig.Require(config.TrainDataloader, document, "train_dataloader");
+        ExperimentConfig.Require(config.TrainCfg, document, "train_cfg");
+        ExperimentConfig.Require(config.OptimWrapper, document, "optim_wrapper");
+        if (config.TrainCfg!.MaxEpochs < 1)
+            throw new ConfigException(document.FileOf("train_cfg.max_epochs"), "train_cfg.max_epochs", $"must be at least 1, got {config.TrainCfg.MaxEpochs}");
+        if (config.LoadFrom is { } path && !ArtifactLocator.IsBlobUri(path) && !File.Exists(path))
+            throw new ConfigException(document.FileOf("load_from"), "load_from", $"checkpoint '{path}' does not exist");
+        return config;
     }
 
     /// <summary>The local file behind <c>load_from</c>: a path as it is, a blob URI downloaded and verified.</summary>

@@ -11,7 +11,7 @@ public class CliInputErrorTests : IDisposable
     public void MissingConfigFileIsNamed()
     {
         var missing = Path.Combine(directory, "nope.yaml");
-        var result = CliRunner.Run("train", missing, "--work-dir", Path.Combine(directory, "work"));
+        var result = CliRunner.Run("train", "--in-process", missing, "--work-dir", Path.Combine(directory, "work"));
 
         Assert.Equal(2, result.ExitCode);
         var line = Assert.Single(result.ErrorLines);
@@ -29,7 +29,7 @@ public class CliInputErrorTests : IDisposable
             """, CliRunner.RepositoryFile("configs/demo/tsn_tiny_synth.yaml"));
         var work = Path.Combine(directory, "work");
 
-        var result = CliRunner.Run("train", config, "--work-dir", work);
+        var result = CliRunner.Run("train", "--in-process", config, "--work-dir", work);
 
         Assert.Equal(2, result.ExitCode);
         var line = Assert.Single(result.ErrorLines);
@@ -46,7 +46,7 @@ public class CliInputErrorTests : IDisposable
         // config print shows the merged tree; the typed check happens when a run is prepared.
         Assert.Equal(0, result.ExitCode);
 
-        var train = CliRunner.Run("train", CliRunner.RepositoryFile("configs/demo/tsn_tiny_synth.yaml"),
+        var train = CliRunner.Run("train", "--in-process", CliRunner.RepositoryFile("configs/demo/tsn_tiny_synth.yaml"),
             "--set", "train_cfg.max_epochs=[1, 2]", "--work-dir", Path.Combine(directory, "work"));
         Assert.Equal(2, train.ExitCode);
         var line = Assert.Single(train.ErrorLines);
@@ -68,7 +68,7 @@ public class CliInputErrorTests : IDisposable
     public void MissingLoadFromCheckpointIsNamedBeforeAnythingIsWritten()
     {
         var work = Path.Combine(directory, "work");
-        var result = CliRunner.Run("train", CliRunner.RepositoryFile("configs/demo/tsn_tiny_synth.yaml"),
+        var result = CliRunner.Run("train", "--in-process", CliRunner.RepositoryFile("configs/demo/tsn_tiny_synth.yaml"),
             "--set", "load_from=missing/epoch_9.pth", "--work-dir", work, "--json");
 
         Assert.Equal(2, result.ExitCode);
@@ -143,7 +143,7 @@ public class CliInputErrorTests : IDisposable
     public void RunSettingsAreCheckedBeforeAnythingIsWritten(string option, string value, string named)
     {
         var work = Path.Combine(directory, "work");
-        var result = CliRunner.Run("train", CliRunner.RepositoryFile("configs/demo/tsn_tiny_synth.yaml"), option, value, "--work-dir", work);
+        var result = CliRunner.Run("train", "--in-process", CliRunner.RepositoryFile("configs/demo/tsn_tiny_synth.yaml"), option, value, "--work-dir", work);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(named, Assert.Single(result.ErrorLines));

@@ -23,7 +23,11 @@ public class ConfigPrintTests
     [Fact]
     public void HelpIsAvailableOnEveryCommand()
     {
-        foreach (var command in new[] { new[] { "train" }, ["test"], ["config", "print"], ["data", "synth", "ucf"], ["demo"] })
+        foreach (var command in new[]
+        {
+            new[] { "train" }, ["test"], ["config", "print"], ["data", "synth", "ucf"], ["demo"],
+            ["list"], ["status"], ["watch"], ["cancel"], ["logs"], ["top"],
+        })
         {
             var result = CliRunner.Run([.. command, "--help"]);
             Assert.Equal(0, result.ExitCode);

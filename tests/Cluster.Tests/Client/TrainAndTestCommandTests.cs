@@ -21,7 +21,7 @@ public sealed class TrainAndTestCommandTests : IDisposable
     {
         var overrides = data.Overrides().Concat(["train_cfg.max_epochs=2", "param_scheduler.0.end=2", "param_scheduler.0.milestones=[1]"])
             .SelectMany(o => new[] { "--set", o });
-        var train = CliRunner.Run([.. new[] { "train", DemoDataset.Config("demo/tsn_tiny_synth.yaml"), "--work-dir", work, "--json", "--device", "cpu" }, .. overrides]);
+        var train = CliRunner.Run([.. new[] { "train", "--in-process", DemoDataset.Config("demo/tsn_tiny_synth.yaml"), "--work-dir", work, "--json", "--device", "cpu" }, .. overrides]);
 
         Assert.True(train.ExitCode == 0, train.Error);
         using var result = JsonDocument.Parse(train.OutputLines[^1]);

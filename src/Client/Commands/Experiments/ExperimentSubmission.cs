@@ -1,0 +1,42 @@
+using System.Security.Cryptography;
+using Cluster.Abstractions.Experiments;
+using Cluster.Training.Configs;
+using Cluster.Training.Experiments;
+
+namespace Cluster.Client.Commands.Experiments;
+
+/// <summary>
+/// Turns a config file into what the cluster is sent: loaded and merged here (a bad config fails before anyone is
+/// contacted, naming its file and key), relative paths made absolute against the working directory, checked as a
+/// training config, and given a fresh id.
+/// </summary>
+internal static class ExperimentSubmission
+{
+    public sealed record Prepared(string Id, ExperimentSpec Spec);
+
+    public static Prepared Prepare(string configPath, IReadOnlyList<string> overrides, int workers, string? device, string workingDirectory)
+    {
+        if (workers < 1) throw new ArgumentException($"--workers {workers}: must be at least 1");
+        string? deviceKind = DeviceKind(device);
+        var document = ConfigLoader.Load(configPath, overrides);
+        var absolute = ConfigPaths.Absolutize(document, workingDirectory);
+        if (absolute.Count > 0) document = ConfigLoader.Load(configPath, [.. overrides, .. absolute]);
+        TrainingJob.Check(document);
+        var name = Path.GetFileNameWithoutExtension(configPath);
+        return new Prepared(NewId(name, DateTimeOffset.UtcNow), new ExperimentSpec(name, document.ToYaml(), workers, deviceKind));
+    }
+
+    /// <summary><c>&lt;config name&gt;-&lt;yyyyMMdd-HHmmss&gt;-&lt;4 hex&gt;</c> (UTC), unique enough for one person's submissions.</summary>
+    internal static string NewId(string configName, DateTimeOffset at) =>
+        $"{configName}-{at.UtcDateTime:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
+
+    /// <summary>--device picks the kind of slot: cpu, cuda (or cuda:N; the cluster picks the GPU), auto or nothing for any.</summary>
+    internal static string? DeviceKind(string? device) => device?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "auto" => null,
+        "cpu" => "cpu",
+        "cuda" => "cuda",
+        { } d when d.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(d[5..], out int index) && index >= 0 => "cuda",
+        _ => throw new ConfigException("--device", "device", $"'{device}' is not auto, cpu, cuda or cuda:N"),
+    };
+}
