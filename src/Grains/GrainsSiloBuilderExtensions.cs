@@ -20,6 +20,7 @@ public static class GrainsSiloBuilderExtensions
     {
         builder.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         builder.Services.AddOptions<WorkerOptions>();
+        builder.Services.AddSingleton<SlotRuns>();
         builder.Services.AddOptions<ExperimentOptions>();
         builder.Services.AddOptions<ClusterRegistryOptions>();
         return builder;

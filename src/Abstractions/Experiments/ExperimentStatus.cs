@@ -26,6 +26,8 @@ public sealed record ExperimentStatus
     [Id(15)] public string? ArtifactsLocation { get; init; }
     /// <summary>How often the run was restarted from a checkpoint after losing a worker or its grain's silo.</summary>
     [Id(16)] public int Restarts { get; init; }
+    /// <summary>The silo the experiment's grain is active on when the snapshot was taken (Orleans' parsable address).</summary>
+    [Id(17)] public string? GrainSilo { get; init; }
 }
 
 /// <summary>One compute slot of the group: which worker grain, on which silo, on which device.</summary>

@@ -346,5 +346,8 @@ public sealed class ExperimentGrain(
     }
 
     private ExperimentStatus Status() => ExperimentLedger.ToStatus(Record, Id, progress,
-        services.GetService<IArtifactStore>()?.UriOf(ArtifactPrefix.TrimEnd('/')));
+        services.GetService<IArtifactStore>()?.UriOf(ArtifactPrefix.TrimEnd('/'))) with
+    {
+        GrainSilo = services.GetService<ILocalSiloDetails>()?.SiloAddress.ToParsableString(),
+    };
 }

@@ -11,15 +11,18 @@ namespace Cluster.Grains.Workers;
 
 /// <summary>
 /// A compute slot (key <c>{silo address}/{device}</c>), active only on its silo. Runs one <see cref="WorkerRun"/> at a
-/// time on its own thread; grain turns only start, stop and describe it. Stays active while a run trains.
+/// time on its own thread; grain turns only start, stop and describe it. Stays active while a run trains; the run
+/// itself is kept in the silo's <see cref="SlotRuns"/>, so it survives a deactivation of this grain.
 /// </summary>
 [SiloPinnedPlacement]
-public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, ILogger<GpuWorkerGrain> logger) : Grain, IGpuWorkerGrain
+public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, SlotRuns slotRuns, ILogger<GpuWorkerGrain> logger)
+    : Grain, IGpuWorkerGrain
 {
     private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
 
-    private WorkerRun? run;
     private IGrainTimer? keepAlive;
+
+    private WorkerRun? Run => slotRuns.Of(Key);
 
     private string Key => this.GetPrimaryKeyString();
     private string Device => WorkerKey.Parse(Key).Device;
@@ -27,7 +30,7 @@ public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, ILogger<GpuW
     public async Task Start(WorkerStart start)
     {
         ArgumentNullException.ThrowIfNull(start);
-        if (run is { IsTraining: true } current)
+        if (Run is { IsTraining: true } current)
         {
             if (current.ExperimentId != start.ExperimentId)
                 throw new InvalidOperationException(
@@ -43,7 +46,7 @@ public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, ILogger<GpuW
         var store = ServiceProvider.GetService<IArtifactStore>()
                     ?? throw new InvalidOperationException($"worker {Key}: no artifact store is registered on this silo");
         var grains = GrainFactory;
-        run = new WorkerRun(start, new WorkerEnvironment(
+        var started = new WorkerRun(start, new WorkerEnvironment(
             Key,
             RuntimeIdentity,
             DeviceNames.EngineDevice(Device),
@@ -51,36 +54,40 @@ public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, ILogger<GpuW
             options.Value.ScratchPath,
             key => grains.GetGrain<IDatasetShardGrain>(key),
             report => grains.GetGrain<IExperimentGrain>(report.ExperimentId).Report(report)));
-        run.Start();
+        slotRuns.Replace(Key, started);
+        started.Start();
         keepAlive ??= this.RegisterGrainTimer(KeepAliveTick, new GrainTimerCreationOptions(KeepAlivePeriod, KeepAlivePeriod) { KeepAlive = true, Interleave = true });
         logger.LogInformation("Worker {Worker}: started {Experiment} generation {Generation}, rank {Rank} of {World}", Key, start.ExperimentId, start.Generation, start.Rank, start.WorldSize);
     }
 
     public async Task Stop(string experimentId)
     {
-        if (run is not { } current || current.ExperimentId != experimentId) return;
+        if (Run is not { } current || current.ExperimentId != experimentId) return;
         await current.StopAsync(options.Value.ReportFlushTimeout);
     }
 
     /// <summary>
     /// Busy while the run trains or its last reports are on their way; the experiment and generation are the current
-    /// or last run's of this activation (null and 0 when it ran none: e.g. the slot's silo restarted).
+    /// or last run's on this silo (null and 0 when it ran none: e.g. the slot's silo restarted).
     /// </summary>
     public Task<WorkerStatus> GetStatus() =>
-        Task.FromResult(new WorkerStatus(Key, RuntimeIdentity, Device, run?.ExperimentId, run?.Generation ?? 0,
-            run?.IsBusy ?? false, DateTimeOffset.UtcNow));
+        Task.FromResult(new WorkerStatus(Key, RuntimeIdentity, Device, Run?.ExperimentId, Run?.Generation ?? 0,
+            Run?.IsBusy ?? false, DateTimeOffset.UtcNow));
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (run is { } current)
-            await current.StopAsync(options.Value.ReportFlushTimeout).WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        await base.OnDeactivateAsync(reason, cancellationToken);
+        if (Run is { IsBusy: true } busy)
+        {
+            logger.LogInformation("Worker {Worker}: reactivated while {Experiment} trains; keeping its run", Key, busy.ExperimentId);
+            keepAlive = this.RegisterGrainTimer(KeepAliveTick, new GrainTimerCreationOptions(KeepAlivePeriod, KeepAlivePeriod) { KeepAlive = true, Interleave = true });
+        }
+        return base.OnActivateAsync(cancellationToken);
     }
 
     /// <summary>While a run is busy the timer (KeepAlive) holds the activation; once it ended the timer goes.</summary>
     private Task KeepAliveTick(CancellationToken cancellation)
     {
-        if (run is not { IsBusy: true })
+        if (Run is not { IsBusy: true })
         {
             keepAlive?.Dispose();
             keepAlive = null;

@@ -34,6 +34,7 @@ internal static class ExperimentJson
         }).ToList(),
         ["generation"] = status.Generation,
         ["restarts"] = status.Restarts,
+        ["grain_silo"] = status.GrainSilo,
         ["created"] = status.CreatedAt,
         ["started"] = status.StartedAt,
         ["ended"] = status.EndedAt,
