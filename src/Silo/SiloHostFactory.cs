@@ -1,3 +1,4 @@
+using Cluster.Grains.Workers;
 using System.Net;
 using System.Net.Sockets;
 using Cluster.Grains;
@@ -80,6 +81,7 @@ public static class SiloHostFactory
         else
             ConfigureEmbedded(silo, options);
         silo.AddClusterGrains();
+        silo.Services.Configure<WorkerOptions>(worker => worker.ScratchPath = options.ResolvedScratchPath);
     }
 
     private static void ConfigureEmbedded(ISiloBuilder silo, ClusterSiloOptions options)

@@ -1,8 +1,10 @@
+using Cluster.Grains.Workers;
 using Cluster.Silo;
 using Cluster.Training.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Cluster.Tests.Silo;
 
@@ -19,6 +21,7 @@ public sealed class EmbeddedSiloTests : IDisposable
             ["Cluster:GatewayPort"] = "0",
             ["Cluster:Devices"] = "cpu",
             ["Cluster:CpuSlots"] = "2",
+            ["Cluster:ScratchPath"] = Path.Combine(_root, "scratch"),
         }),
         new SiloHostSettings { MinimumLogLevel = LogLevel.None, HandleConsoleSignals = false });
 
@@ -33,6 +36,7 @@ public sealed class EmbeddedSiloTests : IDisposable
             Assert.Equal(2, await counter.Increment());
             Assert.Equal(["cpu:0", "cpu:1"], host.Services.GetRequiredService<SiloDevices>().Slots.Select(s => s.Device));
             Assert.Equal(Path.Combine(_root, "artifacts"), host.Services.GetRequiredService<IArtifactStore>().Location);
+            Assert.Equal(Path.Combine(_root, "scratch"), host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value.ScratchPath);
             await host.StopAsync();
         }
 
