@@ -7,8 +7,6 @@ using Cluster.Tests.Infrastructure;
 using Cluster.Training.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
-using StackExchange.Redis;
 
 namespace Cluster.Tests.Acceptance;
 
@@ -69,7 +67,7 @@ public sealed class TwoSiloClusterAcceptanceTests : IAsyncLifetime
         Assert.True(submit.ExitCode == 0, submit.Error);
         var id = submit.OutputLines[0];
 
-        using var client = StartClient();
+        using var client = RedisClusterClient.Start(redis.Endpoint, ClusterId);
         var grains = client.Services.GetRequiredService<IClusterClient>();
         var experiment = grains.GetGrain<IExperimentGrain>(id);
         var running = await WaitFor(experiment, s => s.State == ExperimentState.Running && s.Checkpoints.Count > 0 && s.GrainSilo is not null,
@@ -137,16 +135,6 @@ public sealed class TwoSiloClusterAcceptanceTests : IAsyncLifetime
         Assert.All(slots, slot => Assert.Null(slot.ExperimentId));
     }
 
-    private IHost StartClient()
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.UseOrleansClient(client => client
-            .UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis.Endpoint))
-            .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (ClusterId, "cluster")));
-        var host = builder.Build();
-        host.Start();
-        return host;
-    }
 
     /// <summary>Polls the grain (which reactivates it after a failover) until the condition holds; a liveness bound only.</summary>
     private static async Task<ExperimentStatus> WaitFor(IExperimentGrain grain, Func<ExperimentStatus, bool> done, string what, int minutes = 3)

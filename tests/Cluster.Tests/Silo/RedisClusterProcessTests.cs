@@ -1,9 +1,7 @@
 using Cluster.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 using Orleans.Runtime;
-using StackExchange.Redis;
 
 namespace Cluster.Tests.Silo;
 
@@ -20,16 +18,6 @@ public sealed class RedisClusterProcessTests : IDisposable
         "--storage-path", Path.Combine(Path.GetTempPath(), "cluster-proc-test-artifacts"),
     ];
 
-    private IHost StartClient()
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.UseOrleansClient(client => client
-            .UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(_redis.Endpoint))
-            .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("proc-test", "cluster")));
-        var host = builder.Build();
-        host.Start();
-        return host;
-    }
 
     [Fact]
     public async Task Two_silo_processes_join_one_cluster_and_a_killed_one_is_declared_dead()
@@ -39,7 +27,7 @@ public sealed class RedisClusterProcessTests : IDisposable
         var (victim, survivor) = (started[0], started[1]);
         Assert.Contains("slots: cpu:0", survivor.ReadyLine);
 
-        using var client = StartClient();
+        using var client = RedisClusterClient.Start(_redis.Endpoint, "proc-test");
         var management = client.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
         var active = await WaitForAsync(async () => await management.GetHosts(onlyActive: true), hosts => hosts.Count == 2);
         Assert.Equal(new[] { survivor.Address, victim.Address }.Order(), active.Keys.Select(a => a.ToParsableString()).Order());
