@@ -50,7 +50,7 @@ public sealed record BenchOptions(bool Quick, string OutPath, int? TorchThreads,
 
     public GrainOverheadBenchmark.Settings Grains => Quick
         ? new(VideosPerClass: 12, Epochs: 3, Repeats: 4)
-        : new(VideosPerClass: 24, Epochs: 5, Repeats: 10);
+        : new(VideosPerClass: 24, Epochs: 5, Repeats: 16);
 
     public LoaderThroughputBenchmark.Settings Loader => Quick
         ? new(VideosPerClass: 6, Repeats: 7)
