@@ -15,7 +15,8 @@ namespace Cluster.Bench;
 /// <see cref="TrainingJob"/> and (b) submitted to an embedded silo and run by its grains (experiment → registry →
 /// worker on its training thread, shard grain ordering epochs, checkpoints uploaded to the artifact store, events
 /// reported to the experiment grain). Compared on the engine's own epoch durations (EpochCompleted.Duration in process,
-/// EpochRecord.Duration in the experiment's history), the first epoch left out as warm-up, divided by iterations.
+/// EpochRecord.Duration in the experiment's history), the first epoch left out as warm-up, divided by iterations. The
+/// LoggerHook's epoch clock also covers the previous epoch's checkpoint save/upload and the next epoch's shard order.
 /// </summary>
 public static class GrainOverheadBenchmark
 {
