@@ -1,11 +1,11 @@
 namespace Cluster.Bench;
 
-/// <summary>Command line: <c>[--quick] [--out PATH] [--threads N] [--only engine|loader|storage]</c>; null
+/// <summary>Command line: <c>[--quick] [--out PATH] [--threads N] [--only engine|loader|storage|grains]</c>; null
 /// <see cref="TorchThreads"/> keeps TorchSharp's default (one per core); null <see cref="Only"/> runs every benchmark.</summary>
 public sealed record BenchOptions(bool Quick, string OutPath, int? TorchThreads, string? Only = null)
 {
-    public const string Usage = "usage: Cluster.Bench [--quick] [--out bench/results/engine.json] [--threads N] [--only engine|loader|storage]";
-    public static readonly string[] Benchmarks = ["engine", "loader", "storage"];
+    public const string Usage = "usage: Cluster.Bench [--quick] [--out bench/results/engine.json] [--threads N] [--only engine|loader|storage|grains]";
+    public static readonly string[] Benchmarks = ["engine", "loader", "storage", "grains"];
 
     public bool Runs(string benchmark) => Only is null || Only == benchmark;
 
@@ -47,6 +47,10 @@ public sealed record BenchOptions(bool Quick, string OutPath, int? TorchThreads,
     public StorageThroughputBenchmark.Settings Storage => Quick
         ? new(SizesMiB: [64], Repeats: 3)
         : new(SizesMiB: [64, 256], Repeats: 5);
+
+    public GrainOverheadBenchmark.Settings Grains => Quick
+        ? new(VideosPerClass: 12, Epochs: 3, Repeats: 4)
+        : new(VideosPerClass: 24, Epochs: 5, Repeats: 16);
 
     public LoaderThroughputBenchmark.Settings Loader => Quick
         ? new(VideosPerClass: 6, Repeats: 7)

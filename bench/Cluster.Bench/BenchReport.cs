@@ -22,9 +22,9 @@ public sealed record BenchRow(string Benchmark, string Measure, double Value, st
         Compared(benchmark, measure, value, unit, baseline, baselineName, value.MedianRatioTo(baseline), minRatio);
 
     /// <summary>A time (lower is better) against a baseline time: ratio = baseline / value, paired like
-    /// <see cref="Throughput"/>.</summary>
+    /// <see cref="Throughput"/>; without <paramref name="minRatio"/> the row informs.</summary>
     public static BenchRow Time(string benchmark, string measure, Samples value, string unit, Samples baseline,
-        string baselineName, double minRatio) =>
+        string baselineName, double? minRatio) =>
         Compared(benchmark, measure, value, unit, baseline, baselineName, baseline.MedianRatioTo(value), minRatio);
 
     /// <summary>A figure with an upper bound and no baseline.</summary>

@@ -8,7 +8,7 @@ public static class DemoDataset
 {
     public const string ConfigPath = "configs/demo/tsn_tiny_synth.yaml";
 
-    public static ConfigDocument Prepare(string directory, int videosPerClass)
+    public static ConfigDocument Prepare(string directory, int videosPerClass, IEnumerable<string>? extraOverrides = null)
     {
         if (!File.Exists(ConfigPath))
             throw new FileNotFoundException($"{ConfigPath} not found: run the benchmark from the repository root", ConfigPath);
@@ -24,6 +24,7 @@ public static class DemoDataset
         [
             $"train_dataloader.dataset.ann_file={data.TrainList}",
             $"train_dataloader.dataset.data_prefix.video={data.VideoDir}",
+            .. extraOverrides ?? [],
         ]);
     }
 }

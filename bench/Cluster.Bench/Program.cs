@@ -52,6 +52,11 @@ try
         Console.WriteLine($"running {StorageThroughputBenchmark.Name} ... {clock.Elapsed:mm\\:ss}");
         rows.AddRange(StorageThroughputBenchmark.Run(options.Storage, workDir));
     }
+    if (options.Runs("grains"))
+    {
+        Console.WriteLine($"running {GrainOverheadBenchmark.Name} ... {clock.Elapsed:mm\\:ss}");
+        rows.AddRange(GrainOverheadBenchmark.Run(options.Grains, workDir));
+    }
 }
 finally
 {
