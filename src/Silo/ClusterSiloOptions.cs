@@ -1,3 +1,4 @@
+using Cluster.Grains.Experiments;
 using Cluster.Training.Storage;
 
 namespace Cluster.Silo;
@@ -50,6 +51,9 @@ public sealed class ClusterSiloOptions
 
     public MembershipTimings Membership { get; set; } = new();
 
+    /// <summary>How experiment grains supervise their workers (section <c>Cluster:Experiments</c>).</summary>
+    public ExperimentOptions Experiments { get; set; } = new();
+
     public int MaxMessageBodyMiB { get; set; } = 256;
 
     /// <summary>Lowered from Orleans' one minute so a supervising reminder can tick every few seconds.</summary>
@@ -99,6 +103,10 @@ public sealed class ClusterSiloOptions
         if (MinimumReminderPeriod <= TimeSpan.Zero || RegistrationInterval <= TimeSpan.Zero)
             throw new ArgumentException($"{SectionName}:MinimumReminderPeriod and {SectionName}:RegistrationInterval must be positive");
         Membership.Validate();
+        if (Experiments.ReminderPeriod < MinimumReminderPeriod)
+            throw new ArgumentException($"{SectionName}:Experiments:ReminderPeriod {Experiments.ReminderPeriod} is shorter than {SectionName}:MinimumReminderPeriod {MinimumReminderPeriod}");
+        if (Experiments.SupervisionInterval <= TimeSpan.Zero || Experiments.MissesBeforeLost < 1)
+            throw new ArgumentException($"{SectionName}:Experiments:SupervisionInterval must be positive and MissesBeforeLost at least 1");
         try
         {
             ArtifactStoreFactory.Create(ResolvedStorage());

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Cluster.Grains.Workers;
 using System.Net;
 using System.Net.Sockets;
@@ -82,6 +83,7 @@ public static class SiloHostFactory
             ConfigureEmbedded(silo, options);
         silo.AddClusterGrains();
         silo.Services.Configure<WorkerOptions>(worker => worker.ScratchPath = options.ResolvedScratchPath);
+        silo.Services.AddSingleton(Options.Create(options.Experiments));
     }
 
     private static void ConfigureEmbedded(ISiloBuilder silo, ClusterSiloOptions options)

@@ -1,6 +1,6 @@
 namespace Cluster.Grains.Experiments;
 
-/// <summary>How experiment grains supervise their workers (silo configuration section <c>Experiments</c>).</summary>
+/// <summary>How experiment grains supervise their workers (silo configuration section <c>Cluster:Experiments</c>).</summary>
 public sealed class ExperimentOptions
 {
     /// <summary>How often a running experiment asks its workers for a heartbeat, and a pending one retries allocation.</summary>

@@ -32,6 +32,17 @@ public class ClusterSiloOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(4), options.Membership.ProbeTimeout);
     }
 
+    [Fact]
+    public void Experiment_supervision_is_configurable_and_its_reminder_respects_the_minimum_period()
+    {
+        var options = ClusterConfiguration.Load(overrides: Cluster(("Experiments:ReminderPeriod", "00:00:20"), ("Experiments:SupervisionInterval", "00:00:01")));
+
+        Assert.Equal(TimeSpan.FromSeconds(20), options.Experiments.ReminderPeriod);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.Experiments.SupervisionInterval);
+        var error = Assert.Throws<ArgumentException>(() => ClusterConfiguration.Load(overrides: Cluster(("Experiments:ReminderPeriod", "00:00:02"))));
+        Assert.Contains("Cluster:Experiments:ReminderPeriod", error.Message);
+    }
+
     [Theory]
     [InlineData("Mode", "swarm", "Cluster:Mode 'swarm' is unknown")]
     [InlineData("SiloPort", "70000", "Cluster:SiloPort 70000 is not a port")]

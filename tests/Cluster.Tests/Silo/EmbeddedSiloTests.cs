@@ -1,3 +1,4 @@
+using Cluster.Grains.Experiments;
 using Cluster.Grains.Workers;
 using Cluster.Silo;
 using Cluster.Training.Storage;
@@ -22,6 +23,7 @@ public sealed class EmbeddedSiloTests : IDisposable
             ["Cluster:Devices"] = "cpu",
             ["Cluster:CpuSlots"] = "2",
             ["Cluster:ScratchPath"] = Path.Combine(_root, "scratch"),
+            ["Cluster:Experiments:ReminderPeriod"] = "00:00:30",
         }),
         new SiloHostSettings { MinimumLogLevel = LogLevel.None, HandleConsoleSignals = false });
 
@@ -37,6 +39,7 @@ public sealed class EmbeddedSiloTests : IDisposable
             Assert.Equal(["cpu:0", "cpu:1"], host.Services.GetRequiredService<SiloDevices>().Slots.Select(s => s.Device));
             Assert.Equal(Path.Combine(_root, "artifacts"), host.Services.GetRequiredService<IArtifactStore>().Location);
             Assert.Equal(Path.Combine(_root, "scratch"), host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value.ScratchPath);
+            Assert.Equal(TimeSpan.FromSeconds(30), host.Services.GetRequiredService<IOptions<ExperimentOptions>>().Value.ReminderPeriod);
             await host.StopAsync();
         }
 
