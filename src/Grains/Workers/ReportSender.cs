@@ -96,7 +96,12 @@ internal sealed class ReportSender
                 await sink(batch);
                 return;
             }
-            catch (Exception) when (!abandon.IsCancellationRequested)
+            catch (Exception) when (abandon.IsCancellationRequested)
+            {
+                // Abandoned while (or before) this attempt failed: the batch is dropped like the rest.
+                throw new OperationCanceledException(abandon.Token);
+            }
+            catch (Exception)
             {
                 Retries++;
                 await Task.Delay(backoff, abandon.Token);

@@ -38,4 +38,22 @@ public sealed class ReportSenderTests
 
         Assert.True(sender.Completion.IsCompletedSuccessfully);
     }
+
+    [Fact]
+    public async Task A_send_failing_after_Abandon_drops_the_batch_instead_of_faulting()
+    {
+        ReportSender? sender = null;
+        sender = new ReportSender(_ =>
+        {
+            sender!.Abandon();
+            throw new TimeoutException("experiment unreachable");
+        });
+        sender.Post(new RunFailed("x"));
+        sender.Complete();
+
+        await sender.Completion;
+
+        Assert.True(sender.Completion.IsCompletedSuccessfully);
+        Assert.Equal(0, sender.Retries);
+    }
 }
