@@ -56,7 +56,7 @@ public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, SlotRuns slo
             report => grains.GetGrain<IExperimentGrain>(report.ExperimentId).Report(report)));
         slotRuns.Replace(Key, started);
         started.Start();
-        keepAlive ??= this.RegisterGrainTimer(KeepAliveTick, new GrainTimerCreationOptions(KeepAlivePeriod, KeepAlivePeriod) { KeepAlive = true, Interleave = true });
+        KeepAliveWhileBusy();
         logger.LogInformation("Worker {Worker}: started {Experiment} generation {Generation}, rank {Rank} of {World}", Key, start.ExperimentId, start.Generation, start.Rank, start.WorldSize);
     }
 
@@ -79,10 +79,13 @@ public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, SlotRuns slo
         if (Run is { IsBusy: true } busy)
         {
             logger.LogInformation("Worker {Worker}: reactivated while {Experiment} trains; keeping its run", Key, busy.ExperimentId);
-            keepAlive = this.RegisterGrainTimer(KeepAliveTick, new GrainTimerCreationOptions(KeepAlivePeriod, KeepAlivePeriod) { KeepAlive = true, Interleave = true });
+            KeepAliveWhileBusy();
         }
         return base.OnActivateAsync(cancellationToken);
     }
+
+    private void KeepAliveWhileBusy() => keepAlive ??= this.RegisterGrainTimer(KeepAliveTick,
+        new GrainTimerCreationOptions(KeepAlivePeriod, KeepAlivePeriod) { KeepAlive = true, Interleave = true });
 
     /// <summary>While a run is busy the timer (KeepAlive) holds the activation; once it ended the timer goes.</summary>
     private Task KeepAliveTick(CancellationToken cancellation)

@@ -60,7 +60,7 @@ internal sealed class ShardEpochOrder(
 
     private ShardConsumption? Consumed(CheckpointRef checkpoint)
     {
-        int itersPerEpoch = dropLast ? samplesPerEpoch / batchSize : (samplesPerEpoch + batchSize - 1) / batchSize;
+        int itersPerEpoch = DataLoader.BatchesFor(samplesPerEpoch, batchSize, dropLast);
         return ShardPosition.Consumed(checkpoint.Epoch, checkpoint.Iteration, itersPerEpoch, batchSize, samplesPerEpoch);
     }
 

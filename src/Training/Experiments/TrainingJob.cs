@@ -83,7 +83,7 @@ public sealed class TrainingJob
         return config;
     }
 
-    /// <summary>The local file behind <c>load_from</c>: a path as it is, a blob URI downloaded and verified.</summary>
+    /// <summary>The local file behind <c>load_from</c> (after <see cref="Check"/>): a path as it is, a blob URI downloaded and verified.</summary>
     private static string LocalCheckpoint(ConfigDocument document, string reference, ArtifactLocator? artifacts)
     {
         ConfigException Problem(string problem) => new(document.FileOf("load_from"), "load_from", problem);
@@ -91,7 +91,7 @@ public sealed class TrainingJob
         if (isBlob && artifacts is null)
             throw Problem($"checkpoint '{reference}' is a blob URI, but no artifact store is configured");
         if (artifacts is null)
-            return File.Exists(reference) ? reference : throw Problem($"checkpoint '{reference}' does not exist");
+            return reference; // a local path: Check has seen it exists
         try
         {
             // Off the caller's synchronization context (an Orleans turn may prepare a job): blocking cannot deadlock it.

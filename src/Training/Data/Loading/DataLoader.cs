@@ -44,9 +44,11 @@ public sealed class DataLoader : IDisposable
     /// <summary>Samples this loader (its shard) reads per epoch.</summary>
     public int SamplesPerEpoch => sampler.Count;
 
-    public int BatchesPerEpoch => dropLast
-        ? SamplesPerEpoch / BatchSize
-        : (SamplesPerEpoch + BatchSize - 1) / BatchSize;
+    public int BatchesPerEpoch => BatchesFor(SamplesPerEpoch, BatchSize, dropLast);
+
+    /// <summary>Batches an epoch of <paramref name="samples"/> makes (the last one partial unless dropped).</summary>
+    public static int BatchesFor(int samples, int batchSize, bool dropLast) =>
+        dropLast ? samples / batchSize : (samples + batchSize - 1) / batchSize;
 
     /// <summary>Invalid samples replaced so far (datasets with <c>skip_invalid</c>).</summary>
     public long SkippedSamples => Dataset.SkippedSamples;

@@ -10,19 +10,15 @@ namespace Cluster.Training.Data.Loading;
 public sealed class DefaultSampler
 {
     private readonly int[] pool;
-    private readonly bool shuffle;
-    private readonly int seed;
-    private readonly bool roundUp;
-    private readonly DataShard shard;
 
     public DefaultSampler(int datasetSize, bool shuffle, int seed, bool roundUp, DataShard shard)
     {
         shard.Validate(datasetSize);
         pool = shard.Indices?.ToArray() ?? Enumerable.Range(0, datasetSize).ToArray();
-        this.shuffle = shuffle;
-        this.seed = seed;
-        this.roundUp = roundUp;
-        this.shard = shard;
+        Shuffle = shuffle;
+        Seed = seed;
+        RoundUp = roundUp;
+        Shard = shard;
         DatasetSize = datasetSize;
         int worldSize = shard.WorldSize;
         Count = roundUp
@@ -34,22 +30,22 @@ public sealed class DefaultSampler
     public int Count { get; }
 
     public int DatasetSize { get; }
-    public bool Shuffle => shuffle;
-    public int Seed => seed;
-    public bool RoundUp => roundUp;
-    public DataShard Shard => shard;
+    public bool Shuffle { get; }
+    public int Seed { get; }
+    public bool RoundUp { get; }
+    public DataShard Shard { get; }
 
     public int[] EpochIndices(int epoch)
     {
-        var ordered = shuffle ? Permute(epoch) : pool;
-        int totalSize = roundUp ? Count * shard.WorldSize : ordered.Length;
+        var ordered = Shuffle ? Permute(epoch) : pool;
+        int totalSize = RoundUp ? Count * Shard.WorldSize : ordered.Length;
         var padded = Enumerable.Range(0, totalSize).Select(i => ordered[i % ordered.Length]).ToArray();
-        return Enumerable.Range(0, Count).Select(i => padded[shard.Rank + i * shard.WorldSize]).ToArray();
+        return Enumerable.Range(0, Count).Select(i => padded[Shard.Rank + i * Shard.WorldSize]).ToArray();
     }
 
     private int[] Permute(int epoch)
     {
-        using var generator = new torch.Generator((ulong)(seed + epoch));
+        using var generator = new torch.Generator((ulong)(Seed + epoch));
         using var permutation = torch.randperm(pool.Length, generator: generator);
         return permutation.data<long>().Select(position => pool[position]).ToArray();
     }
