@@ -140,9 +140,4 @@ public static class GrainOverheadBenchmark
             throw new InvalidOperationException($"expected at least 2 epochs with iterations, got {epochs.Count} (iterations per epoch {itersPerEpoch})");
         return epochs.Skip(1).Sum(e => e.TotalMilliseconds) / ((epochs.Count - 1) * itersPerEpoch);
     }
-
-    private sealed class SyncProgress(Action<TrainingEvent> report) : IProgress<TrainingEvent>
-    {
-        public void Report(TrainingEvent value) => report(value);
-    }
 }

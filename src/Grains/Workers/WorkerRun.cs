@@ -164,9 +164,4 @@ public sealed class WorkerRun
         if (error is System.Reflection.TargetInvocationException { InnerException: { } target }) error = target;
         return string.Join(' ', error.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
-
-    private sealed class SyncProgress(Action<TrainingEvent> report) : IProgress<TrainingEvent>
-    {
-        public void Report(TrainingEvent value) => report(value);
-    }
 }

@@ -59,8 +59,3 @@ public sealed class ResumeFromCheckpointFileTests : IDisposable
     private static List<double> Losses(List<TrainingEvent> events) =>
         events.OfType<IterationProgress>().Select(p => p.Loss).ToList();
 }
-
-internal sealed class SyncProgress(Action<TrainingEvent> report) : IProgress<TrainingEvent>
-{
-    public void Report(TrainingEvent value) => report(value);
-}
