@@ -21,6 +21,17 @@ public interface IExperimentGrain : IGrainWithStringKey
     /// <summary>Log lines from <paramref name="fromLine"/> on (0-based), at most <paramref name="maxLines"/>.</summary>
     Task<LogPage> GetLogs(int fromLine, int maxLines);
 
+    /// <summary>
+    /// Rendezvous of a generation (the NCCL unique id): rank 0 publishes it, the other ranks poll
+    /// <see cref="GetRendezvous"/> until it is there. Ignored for a generation other than the current one.
+    /// </summary>
+    [AlwaysInterleave]
+    Task PublishRendezvous(int generation, byte[] rendezvous);
+
+    /// <summary>The rendezvous rank 0 published for that generation, or null while there is none yet.</summary>
+    [AlwaysInterleave]
+    Task<byte[]?> GetRendezvous(int generation);
+
     /// <summary>Called by the group's workers; reports of another generation are ignored.</summary>
     [AlwaysInterleave]
     Task Report(WorkerReport report);

@@ -1,3 +1,4 @@
+using Cluster.Abstractions.Collectives;
 using Orleans.Concurrency;
 namespace Cluster.Abstractions.Workers;
 
@@ -12,6 +13,13 @@ public interface IGpuWorkerGrain : IGrainWithStringKey
 
     /// <summary>Cancels the run of that experiment (any generation) if it is running here; returns once it stopped.</summary>
     Task Stop(string experimentId);
+
+    /// <summary>
+    /// A collective chunk for the run on this slot (buffered if that generation has not started here yet). Throws
+    /// <see cref="StaleGenerationException"/> when the slot already runs a newer generation of that experiment.
+    /// </summary>
+    [AlwaysInterleave]
+    Task Deliver(CollectiveMessage message);
 
     /// <summary>Heartbeat: what this slot is doing now.</summary>
     [AlwaysInterleave]

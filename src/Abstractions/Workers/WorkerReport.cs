@@ -44,6 +44,9 @@ public sealed record RunFinished(
     [property: Id(2)] IReadOnlyDictionary<string, double> Metrics,
     [property: Id(3)] string? StopReason) : WorkerEvent;
 
-/// <summary>The run threw: bad data, NaN loss, out of memory. The experiment fails with this message.</summary>
+/// <summary>
+/// The run threw. Not <paramref name="Retryable"/> (bad data, NaN loss, diverged replicas): the experiment fails with
+/// this message. Retryable (a peer died or hung, a collective timed out): the experiment re-forms its group and resumes.
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record RunFailed([property: Id(0)] string Error) : WorkerEvent;
+public sealed record RunFailed([property: Id(0)] string Error, [property: Id(1)] bool Retryable = false) : WorkerEvent;

@@ -30,6 +30,8 @@ public sealed class ExperimentGrain(
     private IGrainTimer? timer;
     private LiveProgress? progress;
     private int misses;
+    // Only the current generation's is kept: a new generation makes its rank 0 publish a fresh one.
+    private (int Generation, byte[] Bytes)? rendezvous;
 
     private string Id => this.GetPrimaryKeyString();
     private ExperimentRecord Record => state.State;
@@ -138,6 +140,15 @@ public sealed class ExperimentGrain(
         if (report.Events.Any(e => e is EpochReported)) await Track();
     }
 
+    public Task PublishRendezvous(int generation, byte[] rendezvous)
+    {
+        if (generation == Record.Generation) this.rendezvous = (generation, rendezvous);
+        return Task.CompletedTask;
+    }
+
+    public Task<byte[]?> GetRendezvous(int generation) =>
+        Task.FromResult(rendezvous is { } published && published.Generation == generation ? published.Bytes : null);
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (!Record.Exists || Record.State.IsTerminal()) await ForgetReminder();
@@ -207,7 +218,8 @@ public sealed class ExperimentGrain(
 
         foreach (var worker in workers)
         {
-            var start = new WorkerStart(Id, generation, worker.Rank, workers.Count, spec, ArtifactPrefix, resume);
+            var start = new WorkerStart(Id, generation, worker.Rank, workers.Count, spec, ArtifactPrefix, resume,
+                workers.Select(w => w.WorkerKey).ToList());
             try
             {
                 await GrainFactory.GetGrain<IGpuWorkerGrain>(worker.WorkerKey).Start(start).WaitAsync(settings.WorkerStartTimeout);

@@ -60,6 +60,9 @@ public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, SlotRuns slo
         logger.LogInformation("Worker {Worker}: started {Experiment} generation {Generation}, rank {Rank} of {World}", Key, start.ExperimentId, start.Generation, start.Rank, start.WorldSize);
     }
 
+    public Task Deliver(Abstractions.Collectives.CollectiveMessage message) =>
+        throw new NotSupportedException("collective delivery is being built (issue 4)");
+
     public async Task Stop(string experimentId)
     {
         if (Run is not { } current || current.ExperimentId != experimentId) return;

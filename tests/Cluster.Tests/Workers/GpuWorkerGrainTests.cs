@@ -25,12 +25,12 @@ public sealed class GpuWorkerGrainTests(ShardClusterFixture fixture) : IDisposab
         var spec = new ExperimentSpec("tsn_tiny_synth", yaml);
 
         // No experiment grain answers the reports in this silo: the worker retries them and gives them up on Stop.
-        await worker.Start(new WorkerStart("exp-a", 1, 0, 1, spec, "experiments/exp-a/", null));
+        await worker.Start(new WorkerStart("exp-a", 1, 0, 1, spec, "experiments/exp-a/", null, ["w"]));
         var busy = await worker.GetStatus();
-        var refused = await Assert.ThrowsAnyAsync<Exception>(() => worker.Start(new WorkerStart("exp-b", 1, 0, 1, spec, "experiments/exp-b/", null)));
-        await worker.Start(new WorkerStart("exp-a", 2, 0, 1, spec, "experiments/exp-a/", null)); // replaces generation 1
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => worker.Start(new WorkerStart("exp-b", 1, 0, 1, spec, "experiments/exp-b/", null, ["w"])));
+        await worker.Start(new WorkerStart("exp-a", 2, 0, 1, spec, "experiments/exp-a/", null, ["w"])); // replaces generation 1
         var replaced = await worker.GetStatus();
-        var older = await Assert.ThrowsAnyAsync<Exception>(() => worker.Start(new WorkerStart("exp-a", 1, 0, 1, spec, "experiments/exp-a/", null)));
+        var older = await Assert.ThrowsAnyAsync<Exception>(() => worker.Start(new WorkerStart("exp-a", 1, 0, 1, spec, "experiments/exp-a/", null, ["w"])));
         await worker.Stop("exp-a");
         var free = await worker.GetStatus();
 

@@ -106,7 +106,7 @@ public sealed class WorkerRunTests(ShardClusterFixture fixture) : IDisposable
     }
 
     private static WorkerStart Start(string experiment, int generation, string yaml) =>
-        new(experiment, generation, Rank: 0, WorldSize: 1, new ExperimentSpec("tsn_tiny_synth", yaml), $"experiments/{experiment}/", null);
+        new(experiment, generation, Rank: 0, WorldSize: 1, new ExperimentSpec("tsn_tiny_synth", yaml), $"experiments/{experiment}/", null, ["silo-under-test/cpu:0"]);
 
     private WorkerRun Run(WorkerStart start, Action<IReadOnlyList<WorkerEvent>>? onEvents = null) =>
         new(start, new WorkerEnvironment("silo-under-test/cpu:0", "silo-under-test", "cpu", fixture.Store,
