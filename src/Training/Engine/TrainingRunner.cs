@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Cluster.Training.Distributed;
 using Cluster.Training.Evaluation;
 using Cluster.Training.Hooks;
 using Cluster.Training.Models;
@@ -14,6 +15,10 @@ namespace Cluster.Training.Engine;
 /// the optimizer wrapper, applies auto_scale_lr, builds the schedulers and hooks, resumes (everything) or loads
 /// weights, then trains epoch by epoch with validation every val_interval epochs from val_begin on.
 /// <para>The loss is read back every iteration (one device sync) to stop on NaN/Inf before the step.</para>
+/// <para>With a process group (data-parallel): every rank starts from rank 0's parameters and buffers, gradients
+/// are averaged before every optimizer step, and at every epoch end the floating-point buffers are averaged
+/// (MMEngine's SyncBuffersHook) and a hash of the parameters is compared across ranks (check_replicas), before the
+/// hooks see the epoch (so checkpoints and validation use the synced model on every rank).</para>
 /// </summary>
 public sealed class TrainingRunner(TrainingRunnerOptions options)
 {
@@ -36,7 +41,13 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
         int itersPerEpoch = options.TrainData.BatchesPerEpoch;
         int maxEpochs = options.TrainCfg.MaxEpochs;
 
-        using var optimWrapper = OptimWrapper.Create(options.OptimWrapper, model.parameters());
+        var group = options.ProcessGroup;
+        if (group is not null)
+        {
+            Emit(new TrainingMessage($"data-parallel: rank {group.Rank} of {group.WorldSize}, {group.Describe}; " +
+                $"global batch {group.WorldSize} × {options.TrainData.BatchSize}"));
+        }
+        using var optimWrapper = OptimWrapper.Create(options.OptimWrapper, model.parameters(), group);
         ScaleLr(optimWrapper);
         var schedulers = ParamSchedulerFactory.Create(options.ParamScheduler, optimWrapper.ParamGroups, maxEpochs, itersPerEpoch);
         var recorder = new CheckpointRecorder(model, optimWrapper, schedulers, options, () => seed);
@@ -55,6 +66,11 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
                 .Invoke(model, weightsPath);
             Emit(new TrainingMessage($"loaded weights from {weightsPath}"));
         }
+        if (group is { WorldSize: > 1 })
+        {
+            group.BroadcastFromRankZero(ModelState());
+            Emit(new TrainingMessage($"parameters and buffers broadcast from rank 0 to {group.WorldSize - 1} other rank(s)"));
+        }
         optimWrapper.InitializeCountStatus(context.CompletedIters, context.MaxIters);
         hooks.ForEach(hook => hook.BeforeRun(context));
 
@@ -66,6 +82,7 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
             while (context.CompletedEpochs < maxEpochs && !context.StopTraining)
             {
                 RunEpoch(context, optimWrapper, hooks, device, cancellation);
+                SyncReplicas(context.CompletedEpochs);
                 hooks.ForEach(hook => hook.AfterTrainEpoch(context));
                 if (options.ValData is not null && IsValidationDue(context.CompletedEpochs))
                 {
@@ -140,6 +157,22 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
         context.CompletedEpochs++;
     }
 
+    /// <summary>Parameters then buffers, in module order (the same on every rank).</summary>
+    private List<Tensor> ModelState() => [.. model.parameters(), .. model.buffers()];
+
+    private void SyncReplicas(int epoch)
+    {
+        if (options.ProcessGroup is not { WorldSize: > 1 } group)
+        {
+            return;
+        }
+        group.AverageFloatingPoint(model.buffers());
+        if (options.Distributed.CheckReplicas)
+        {
+            group.VerifyReplicas(model.parameters(), epoch);
+        }
+    }
+
     private void ValidateTrainCfg()
     {
         var train = options.TrainCfg;
@@ -188,7 +221,9 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
         {
             if (options.CheckpointWriter is null)
             {
-                Emit(new TrainingMessage("no checkpoint writer: checkpoints are not saved"));
+                Emit(new TrainingMessage(options.ProcessGroup is { Rank: > 0 } group
+                    ? $"rank {group.Rank}: checkpoints are saved by rank 0 only"
+                    : "no checkpoint writer: checkpoints are not saved"));
             }
             else
             {
