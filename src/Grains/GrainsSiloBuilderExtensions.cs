@@ -1,3 +1,4 @@
+using Cluster.Grains.Collectives;
 using Cluster.Grains.Experiments;
 using Cluster.Grains.Placement;
 using Cluster.Grains.Registry;
@@ -21,6 +22,7 @@ public static class GrainsSiloBuilderExtensions
         builder.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         builder.Services.AddOptions<WorkerOptions>();
         builder.Services.AddSingleton<SlotRuns>();
+        builder.Services.AddSingleton<CollectiveMailboxes>();
         builder.Services.AddOptions<ExperimentOptions>();
         builder.Services.AddOptions<ClusterRegistryOptions>();
         return builder;
