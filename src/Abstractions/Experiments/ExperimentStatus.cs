@@ -9,7 +9,10 @@ public sealed record ExperimentStatus
     /// <summary>Why it failed or was cancelled, or what it waits for while Pending.</summary>
     [Id(2)] public string? Reason { get; init; }
     [Id(3)] public required string ConfigName { get; init; }
+    /// <summary>The most workers the group takes (<c>workers</c> / <c>max_workers</c>).</summary>
     [Id(4)] public int RequestedWorkers { get; init; }
+    /// <summary>The fewest workers the group trains with (<c>min_workers</c>); below it the run waits.</summary>
+    [Id(18)] public int MinWorkers { get; init; }
     [Id(5)] public IReadOnlyList<WorkerAssignment> Workers { get; init; } = [];
     /// <summary>Bumped every time the worker group is (re)formed; reports of older generations are ignored.</summary>
     [Id(6)] public int Generation { get; init; }
