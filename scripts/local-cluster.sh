@@ -5,7 +5,7 @@
 #   K `cluster silo --mode redis` processes (free silo/gateway ports, advertised on 127.0.0.1).
 #
 # Usage:
-#   scripts/local-cluster.sh start K [--dir DIR] [--cpu-slots N] [--torch-threads T]
+#   scripts/local-cluster.sh start K [--dir DIR] [--cpu-slots N] [--torch-threads T] [--cluster-id ID]
 #                                      start and wait until every silo is ready
 #   scripts/local-cluster.sh add [--dir DIR] [--cpu-slots N] [--torch-threads T]
 #                                      start one more silo into the running cluster (a silo joining) and wait for it
@@ -28,6 +28,8 @@
 #
 # --cpu-slots N: CPU slots per silo (default 1). --torch-threads T: torch intra-op threads per silo (OMP_NUM_THREADS
 # and MKL_NUM_THREADS; default: libtorch's, one per core). `add` reuses start's settings unless given.
+# --cluster-id ID: the Orleans cluster id (default local-<time>-<pid>); a client given only --gateway assumes
+# CLUSTER_ID or else `cluster`, so tests that connect by gateway start with --cluster-id cluster.
 # LOCAL_CLUSTER_DLL=path/cluster.dll runs that build of the silo instead of building artifacts/cluster (tests use
 # their own build). Environment variables (e.g. Cluster__Membership__ProbeTimeout=00:00:01) pass on to the silos.
 set -euo pipefail
@@ -123,7 +125,7 @@ valid_settings() { # cpu-slots torch-threads
 }
 
 start() {
-  local count=$1 dir=$2 cpu_slots=${3:-1} threads=$4
+  local count=$1 dir=$2 cpu_slots=${3:-1} threads=$4 cluster_id=$5
   [[ "$count" =~ ^[1-9][0-9]*$ ]] || die "K must be a positive number of silos (got '$count')"
   valid_settings "$cpu_slots" "$threads"
   if compgen -G "$dir/*.pid" >/dev/null; then die "$dir already has a running cluster: run '$0 stop --dir $dir' first"; fi
@@ -137,7 +139,7 @@ start() {
   start_dir=$dir start_ok=0
   trap '[ "$start_ok" -eq 1 ] || { echo "local-cluster: start failed; stopping what started" >&2; stop "$start_dir" >&2; }' EXIT
 
-  local redis_port blob_port cluster_id
+  local redis_port blob_port
   redis_port=$(free_port)
   redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$dir" \
     --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
@@ -150,7 +152,7 @@ start() {
   echo $! >"$dir/azurite.pid"
   wait_for_port "$blob_port" 30 "azurite-blob"
 
-  cluster_id="local-$(date +%s)-$$"
+  [ -n "$cluster_id" ] || cluster_id="local-$(date +%s)-$$"
   local storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$azurite_key;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;"
   cat >"$dir/cluster.env" <<ENV
 export CLUSTER_REDIS=127.0.0.1:$redis_port
@@ -218,21 +220,23 @@ list() {
 }
 
 command=${1:-}; shift || true
-dir="$root/artifacts/local-cluster"; cpu_slots=""; threads=""; count=""
+dir="$root/artifacts/local-cluster"; cpu_slots=""; threads=""; count=""; cluster_id=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --dir) [ $# -ge 2 ] || die "--dir needs a folder"; dir=$2; shift 2 ;;
     --cpu-slots) [ $# -ge 2 ] || die "--cpu-slots needs a number"; cpu_slots=$2; shift 2 ;;
     --torch-threads) [ $# -ge 2 ] || die "--torch-threads needs a number"; threads=$2; shift 2 ;;
+    --cluster-id) [ $# -ge 2 ] && [[ "$2" =~ ^[A-Za-z0-9._-]+$ ]] || die "--cluster-id needs a name of letters, digits, '.', '_' or '-'"
+      cluster_id=$2; shift 2 ;;
     -*) die "unknown option '$1'" ;;
     *) [ -z "$count" ] || die "unexpected argument '$1'"; count=$1; shift ;;
   esac
 done
-usage="usage: $0 start K [--dir DIR] [--cpu-slots N] [--torch-threads T] | add [--dir DIR] [--cpu-slots N] [--torch-threads T] | list [--dir DIR] | stop [--dir DIR]"
+usage="usage: $0 start K [--dir DIR] [--cpu-slots N] [--torch-threads T] [--cluster-id ID] | add [--dir DIR] [--cpu-slots N] [--torch-threads T] | list [--dir DIR] | stop [--dir DIR]"
 case "$command" in
-  start) [ -n "$count" ] || die "$usage"; start "$count" "$dir" "$cpu_slots" "$threads" ;;
-  add) [ -z "$count" ] || die "$usage"; add "$dir" "$cpu_slots" "$threads" ;;
-  list) [ -z "$count" ] && [ -z "$cpu_slots$threads" ] || die "$usage"; list "$dir" ;;
-  stop) [ -z "$count" ] && [ -z "$cpu_slots$threads" ] || die "$usage"; stop "$dir" ;;
+  start) [ -n "$count" ] || die "$usage"; start "$count" "$dir" "$cpu_slots" "$threads" "$cluster_id" ;;
+  add) [ -z "$count" ] && [ -z "$cluster_id" ] || die "$usage"; add "$dir" "$cpu_slots" "$threads" ;;
+  list) [ -z "$count$cpu_slots$threads$cluster_id" ] || die "$usage"; list "$dir" ;;
+  stop) [ -z "$count$cpu_slots$threads$cluster_id" ] || die "$usage"; stop "$dir" ;;
   *) die "$usage" ;;
 esac

@@ -68,7 +68,7 @@ public sealed class DataParallelFaultTests(ThreeSiloCluster fixture) : IClassFix
             "a 3-worker group training past its first checkpoint");
         Assert.True(running.History.Count < Epochs, "the run ended before a silo could be lost mid-run");
         var silos = await cluster.ListAsync();
-        var victim = silos.First(s => s.IsRunning && s.Address != running.GrainSilo && running.Workers.Any(w => w.Silo == s.Address));
+        var victim = silos.First(s => s.IsRunning && s.Address != running.GrainSilo && running.Workers.Any(w => w.Silo == s.Name));
         return (running, victim);
     }
 
@@ -78,7 +78,7 @@ public sealed class DataParallelFaultTests(ThreeSiloCluster fixture) : IClassFix
         Assert.True(done.Restarts >= 1, $"restarts {done.Restarts}");
         Assert.Equal(Enumerable.Range(1, Epochs), done.History.Select(h => h.Epoch)); // each epoch exactly once, none lost
         Assert.Equal(Workers - 1, done.Workers.Count);
-        Assert.DoesNotContain(done.Workers, w => w.Silo == victim.Address);
+        Assert.DoesNotContain(done.Workers, w => w.Silo == victim.Name || w.WorkerKey.StartsWith(victim.Address, StringComparison.Ordinal));
         Assert.Equal(done.Workers.Count, done.Workers.Select(w => w.Silo).Distinct().Count());
         Assert.Contains(done.Checkpoints, c => c.Epoch == Epochs);
     }

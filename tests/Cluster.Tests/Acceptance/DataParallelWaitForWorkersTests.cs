@@ -38,7 +38,7 @@ public sealed class DataParallelWaitForWorkersTests : IAsyncLifetime
 
         var done = await DataParallelRuns.Completed(local, id);
         Assert.Equal(2, done.Workers.Count);
-        Assert.Contains(done.Workers, w => w.Silo == joined.Address);
+        Assert.Contains(done.Workers, w => w.Silo == joined.Name);
         Assert.Equal(2, done.Workers.Select(w => w.Silo).Distinct().Count());
         Assert.Equal(Enumerable.Range(1, Epochs), done.History.Select(h => h.Epoch));
     }

@@ -24,6 +24,10 @@ public sealed class LocalCluster : IAsyncDisposable
         public bool IsRunning => State == "running";
     }
 
+    /// <summary>The cluster id a `cluster` client given only --gateway assumes (without CLUSTER_ID): every local
+    /// cluster has its own Redis, so they never meet.</summary>
+    public const string ClientClusterId = "cluster";
+
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(4);
     private readonly string script;
     private readonly Dictionary<string, string> environment;
@@ -53,7 +57,7 @@ public sealed class LocalCluster : IAsyncDisposable
         try
         {
             await RunScriptAsync(script, "start", silos.ToString(), "--dir", folder, "--cpu-slots", cpuSlots.ToString(),
-                "--torch-threads", torchThreads.ToString());
+                "--torch-threads", torchThreads.ToString(), "--cluster-id", ClientClusterId);
         }
         catch
         {
