@@ -23,6 +23,7 @@ public static class GrainsSiloBuilderExtensions
         builder.Services.AddOptions<WorkerOptions>();
         builder.Services.AddSingleton<SlotRuns>();
         builder.Services.AddSingleton<CollectiveMailboxes>();
+        builder.Services.AddSingleton<ProcessGroupFactory>();
         builder.Services.AddOptions<ExperimentOptions>();
         builder.Services.AddOptions<ClusterRegistryOptions>();
         return builder;
