@@ -56,7 +56,8 @@ public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, SlotRuns slo
             store,
             options.Value.ScratchPath,
             key => grains.GetGrain<IDatasetShardGrain>(key),
-            report => grains.GetGrain<IExperimentGrain>(report.ExperimentId).Report(report)));
+            report => grains.GetGrain<IExperimentGrain>(report.ExperimentId).Report(report),
+            ServiceProvider.GetService<ProcessGroupFactory>()));
         slotRuns.Replace(Key, started);
         started.Start();
         KeepAliveWhileBusy();
@@ -67,6 +68,17 @@ public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, SlotRuns slo
     {
         mailboxes.Deliver(Key, message);
         return Task.CompletedTask;
+    }
+
+    public Task<AllReduceBenchmarkResult> BenchmarkAllReduce(AllReduceBenchmarkSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        AllReduceBenchmark.Validate(spec, Key);
+        if (Run is { IsTraining: true } current)
+            throw new InvalidOperationException(
+                $"worker {Key} trains experiment '{current.ExperimentId}' (generation {current.Generation}): no benchmark while it trains");
+        var groups = ServiceProvider.GetRequiredService<ProcessGroupFactory>();
+        return AllReduceBenchmark.RunOnThreadAsync(spec, groups, DeviceNames.EngineDevice(Device));
     }
 
     public async Task Stop(string experimentId)
