@@ -72,6 +72,8 @@ public sealed record BestMetric(
     [property: Id(2)] int Epoch);
 
 /// <summary>A checkpoint in the artifact store: its key and URI, SHA-256 of the bytes, size and training position.</summary>
+/// <param name="ItersPerEpoch">Iterations per epoch of the run that wrote it (0: not known); a group of another world size
+/// resuming from it recounts its position in epochs.</param>
 [GenerateSerializer, Immutable]
 public sealed record CheckpointRef(
     [property: Id(6)] string Key,
@@ -80,4 +82,5 @@ public sealed record CheckpointRef(
     [property: Id(2)] long Bytes,
     [property: Id(3)] int Epoch,
     [property: Id(4)] long Iteration,
-    [property: Id(5)] bool IsBest);
+    [property: Id(5)] bool IsBest,
+    [property: Id(7)] int ItersPerEpoch = 0);

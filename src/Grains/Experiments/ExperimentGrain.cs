@@ -178,8 +178,9 @@ public sealed class ExperimentGrain(
         rendezvous = null;
         StopSupervising();
         await Persist();
-        // A rank that failed ends the run: the others would wait on it in their next collective.
-        if (Record.Workers.Count > 1) await StopWorkers(Record.Workers.ToList());
+        // A rank that failed ends the run: the others would wait on it in their next collective. (After a completed run
+        // every rank has ended its last step by itself.)
+        if (Record.State == ExperimentState.Failed && Record.Workers.Count > 1) await StopWorkers(Record.Workers.ToList());
         await Registry.Release(Id);
         await Track();
         await ForgetReminder();
