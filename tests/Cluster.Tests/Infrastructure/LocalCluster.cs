@@ -155,13 +155,13 @@ public sealed class LocalCluster : IAsyncDisposable
     }
 
     /// <summary>The last lines of every silo's stdout and stderr, for a failing assertion's message.</summary>
-    public string Diagnostics(int lines = 15)
+    public string Diagnostics(int lines = 8)
     {
         var text = new System.Text.StringBuilder();
         foreach (string file in Directory.GetFiles(Folder, "silo-*.*").Where(f => f.EndsWith(".log") || f.EndsWith(".err")).Order())
         {
             text.AppendLine($"--- {Path.GetFileName(file)}");
-            foreach (string line in File.ReadLines(file).TakeLast(lines)) text.AppendLine(line);
+            foreach (string line in File.ReadLines(file).TakeLast(lines)) text.AppendLine(line.Length > 300 ? line[..300] + " ..." : line);
         }
         return text.ToString();
     }
