@@ -8,7 +8,8 @@ using Cluster.Training.Experiments;
 
 namespace Cluster.Tests.Acceptance;
 
-/// <summary>Three silo processes with one CPU slot each, shared by the tests of <see cref="DataParallelEquivalenceTests"/>.</summary>
+/// <summary>Three silo processes with one CPU slot each, shared by the tests of <see cref="DataParallelClusterTests"/>
+/// (a test that kills a silo leaves fewer; the next one starts what it needs with EnsureRunningAsync).</summary>
 public sealed class ThreeSiloCluster : IAsyncLifetime
 {
     public LocalCluster Cluster { get; private set; } = null!;
@@ -22,19 +23,20 @@ public sealed class ThreeSiloCluster : IAsyncLifetime
 }
 
 /// <summary>
-/// Issue 4's equivalence acceptance on real silo processes: N workers × per-worker batch B train to the same
+/// Issue 4's acceptance on real silo processes, one cluster for the class (this file: equivalence; the faults are in
+/// DataParallelFaultTests.cs). Equivalence: N workers × per-worker batch B train to the same
 /// parameters as one worker × batch N·B (gradients averaged by the ring all-reduce before every step), read from the
 /// final checkpoints in the cluster's blob store. The reference runs the engine in this process. The model is the
 /// demo TSN with BatchNorm in eval mode and no dropout, so a batch's gradient does not depend on how it is split.
 /// </summary>
-[Collection(GlobalTorchRandomCollection.Name)]
-public sealed class DataParallelEquivalenceTests(ThreeSiloCluster fixture) : IClassFixture<ThreeSiloCluster>, IDisposable
+[Collection(GlobalTorchRandomCollection.Name)] // the in-process reference needs torch's global generator alone
+public sealed partial class DataParallelClusterTests(ThreeSiloCluster fixture) : IClassFixture<ThreeSiloCluster>, IDisposable
 {
     private const int PerWorkerBatch = 2;
-    private const int Epochs = 2;
+    private const int EquivalenceEpochs = 2;
     private const double Tolerance = 1e-5;
     // 3 classes × 5 videos, one per class for validation: 12 training clips, whole global batches for N = 2 and 3.
-    private readonly DemoDataset data = DemoDataset.Create("dp-equivalence-", classes: 3, videosPerClass: 5, seed: 11, frames: 8);
+    private readonly DemoDataset small = DemoDataset.Create("dp-equivalence-", classes: 3, videosPerClass: 5, seed: 11, frames: 8);
 
     [Theory]
     [InlineData(2)]
@@ -42,8 +44,9 @@ public sealed class DataParallelEquivalenceTests(ThreeSiloCluster fixture) : ICl
     public async Task N_workers_with_batch_B_end_with_the_parameters_of_one_worker_with_batch_N_times_B(int workers)
     {
         var cluster = fixture.Cluster;
-        string parallel = DataParallelRuns.WriteConfig(data, $"parallel-{workers}", PerWorkerBatch, Epochs, $"workers: {workers}");
-        string single = DataParallelRuns.WriteConfig(data, $"single-{workers}", workers * PerWorkerBatch, Epochs);
+        await cluster.EnsureRunningAsync(workers);
+        string parallel = DataParallelRuns.WriteConfig(small, $"parallel-{workers}", PerWorkerBatch, EquivalenceEpochs, $"workers: {workers}");
+        string single = DataParallelRuns.WriteConfig(small, $"single-{workers}", workers * PerWorkerBatch, EquivalenceEpochs);
 
         string id = DataParallelRuns.Submit(await cluster.GatewaysAsync(), parallel);
         var done = await DataParallelRuns.Completed(cluster, id);
@@ -51,14 +54,14 @@ public sealed class DataParallelEquivalenceTests(ThreeSiloCluster fixture) : ICl
         Assert.Equal(workers, done.Workers.Count);
         Assert.Equal(workers, done.Workers.Select(w => w.Silo).Distinct().Count()); // one slot per silo: N processes
         Assert.Equal(Enumerable.Range(0, workers), done.Workers.Select(w => w.Rank).Order());
-        Assert.Equal(Enumerable.Range(1, Epochs), done.History.Select(h => h.Epoch));
+        Assert.Equal(Enumerable.Range(1, EquivalenceEpochs), done.History.Select(h => h.Epoch));
 
-        string referenceDir = Path.Combine(data.Root, $"reference-{workers}");
+        string referenceDir = Path.Combine(small.Root, $"reference-{workers}");
         var reference = TrainingJob.Prepare(ConfigLoader.Load(single), referenceDir, "cpu").Run();
-        Assert.Equal(Epochs, reference.EpochsRun);
+        Assert.Equal(EquivalenceEpochs, reference.EpochsRun);
 
-        using var actual = await DataParallelRuns.DownloadCheckpoint(cluster, done, Epochs, data.Root);
-        using var expected = CheckpointFile.Load(Path.Combine(referenceDir, $"epoch_{Epochs}.pth"));
+        using var actual = await DataParallelRuns.DownloadCheckpoint(cluster, done, EquivalenceEpochs, small.Root);
+        using var expected = CheckpointFile.Load(Path.Combine(referenceDir, $"epoch_{EquivalenceEpochs}.pth"));
         var differences = DataParallelRuns.RelativeDifferences(actual, expected);
         Assert.True(differences.Values.Max() <= Tolerance,
             $"{workers} workers × batch {PerWorkerBatch} vs 1 × {workers * PerWorkerBatch}, largest relative differences: {DataParallelRuns.Describe(differences)}");
@@ -80,5 +83,9 @@ public sealed class DataParallelEquivalenceTests(ThreeSiloCluster fixture) : ICl
         Assert.All(done.Workers, w => Assert.Contains(silos, s => s.Name == w.Silo && w.WorkerKey.StartsWith(s.Address, StringComparison.Ordinal)));
     }
 
-    public void Dispose() => data.Dispose();
+    public void Dispose()
+    {
+        small.Dispose();
+        faults.Dispose();
+    }
 }

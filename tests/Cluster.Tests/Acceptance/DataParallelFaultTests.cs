@@ -11,15 +11,14 @@ namespace Cluster.Tests.Acceptance;
 /// with every epoch in its history exactly once. The killed or paused silo is never the one hosting the experiment
 /// grain (that failover is issue 3's acceptance): these tests are about the group.
 /// </summary>
-[Collection(GlobalTorchRandomCollection.Name)]
-public sealed class DataParallelFaultTests(ThreeSiloCluster fixture) : IClassFixture<ThreeSiloCluster>, IDisposable
+public sealed partial class DataParallelClusterTests
 {
     private const int Workers = 3;
     private const int Epochs = 6;
     // 3 classes × 12 videos (2 per class for validation): 30 training clips, 5 steps per epoch per worker at batch 2.
-    private readonly DemoDataset data = DemoDataset.Create("dp-faults-", classes: 3, videosPerClass: 12, seed: 5, frames: 8);
+    private readonly DemoDataset faults = DemoDataset.Create("dp-faults-", classes: 3, videosPerClass: 12, seed: 5, frames: 8);
 
-    private string Config(string name) => DataParallelRuns.WriteConfig(data, name, batchSize: 2, Epochs,
+    private string Config(string name) => DataParallelRuns.WriteConfig(faults, name, batchSize: 2, Epochs,
         $"workers: {Workers}\nmin_workers: 2\ndistributed: {{collective_timeout: 10}}");
 
     [Fact]
@@ -82,6 +81,4 @@ public sealed class DataParallelFaultTests(ThreeSiloCluster fixture) : IClassFix
         Assert.Equal(done.Workers.Count, done.Workers.Select(w => w.Silo).Distinct().Count());
         Assert.Contains(done.Checkpoints, c => c.Epoch == Epochs);
     }
-
-    public void Dispose() => data.Dispose();
 }
