@@ -70,13 +70,18 @@ public static class AllReduceBenchmark
         return ParseMeanSeconds(output.ToString(), (long)(sizeMb * MiB));
     }
 
-    /// <summary>The command's JSON: <c>{"sizes": [{"bytes": ..., "mean_seconds": ...}, ...]}</c>.</summary>
+    /// <summary>The command's JSON line: <c>{"results": [{"size_bytes": ..., "time_s": ..., "exact": true}, ...]}</c>;
+    /// time_s is the slowest rank's mean over the iterations (a collective ends when its last rank does).</summary>
     internal static double ParseMeanSeconds(string json, long bytes)
     {
         using var document = JsonDocument.Parse(json.Trim().Split('\n')[^1]);
-        foreach (var size in document.RootElement.GetProperty("sizes").EnumerateArray())
+        foreach (var result in document.RootElement.GetProperty("results").EnumerateArray())
         {
-            if (size.GetProperty("bytes").GetInt64() == bytes) return size.GetProperty("mean_seconds").GetDouble();
+            // The command rounds a size down to whole float32 elements.
+            if (Math.Abs(result.GetProperty("size_bytes").GetInt64() - bytes) >= sizeof(float)) continue;
+            if (!result.GetProperty("exact").GetBoolean())
+                throw new InvalidOperationException($"the all-reduce of {bytes} bytes did not give the exact sums: {json}");
+            return result.GetProperty("time_s").GetDouble();
         }
         throw new InvalidOperationException($"no {bytes}-byte result in the command's JSON: {json}");
     }
