@@ -69,6 +69,7 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
         }
         if (group is { WorldSize: > 1 })
         {
+            AgreeOnStart(group, context);
             group.BroadcastFromRankZero(ModelState());
             Emit(new TrainingMessage($"parameters and buffers broadcast from rank 0 to {group.WorldSize - 1} other rank(s)"));
         }
@@ -172,6 +173,21 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
         using var shared = lossTensor.detach().reshape(1).clone();
         group.AllReduceMean([shared]);
         return shared.item<float>();
+    }
+
+    /// <summary>
+    /// Every rank must run the same iterations (same resume point, batches per epoch and epochs), or their collectives
+    /// stop matching and the group hangs until the timeout; a mismatch is a setup error, reported at once.
+    /// </summary>
+    private static void AgreeOnStart(IProcessGroup group, TrainingContext context)
+    {
+        string local = $"iteration {context.CompletedIters}, {context.ItersPerEpoch} batches per epoch, {context.MaxEpochs} epochs";
+        var all = group.AllGather(System.Text.Encoding.UTF8.GetBytes(local)).Select(System.Text.Encoding.UTF8.GetString).ToList();
+        if (all.Any(other => other != local))
+        {
+            throw new InvalidOperationException("data-parallel ranks would run different iterations: " +
+                string.Join("; ", all.Select((text, rank) => $"rank {rank} starts at {text}")));
+        }
     }
 
     /// <summary>Parameters then buffers, in module order (the same on every rank).</summary>

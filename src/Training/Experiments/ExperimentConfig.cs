@@ -56,7 +56,22 @@ public sealed class ExperimentConfig
     {
         var config = ConfigBinder.Bind<ExperimentConfig>(document, "");
         config.Distributed.Validate(document);
+        config.ValidateWorkerCounts(document);
         return config;
+    }
+
+    /// <summary>Each count at least 1, and min_workers ≤ workers ≤ max_workers where given.</summary>
+    private void ValidateWorkerCounts(ConfigDocument document)
+    {
+        void Require(bool ok, string key, string problem)
+        {
+            if (!ok) throw new ConfigException(document.FileOf(key), key, problem);
+        }
+        foreach (var (key, value) in new[] { ("workers", Workers), ("min_workers", MinWorkers), ("max_workers", MaxWorkers) })
+            Require(value is null or >= 1, key, $"must be at least 1, got {value}");
+        Require(!(MinWorkers > Workers), "min_workers", $"{MinWorkers} is more than workers ({Workers})");
+        Require(!(MinWorkers > MaxWorkers), "min_workers", $"{MinWorkers} is more than max_workers ({MaxWorkers})");
+        Require(!(Workers > MaxWorkers), "workers", $"{Workers} is more than max_workers ({MaxWorkers})");
     }
 
     /// <summary>The section a command needs, or an error naming the file and the missing key.</summary>

@@ -96,6 +96,19 @@ public sealed class DataParallelEquivalenceTests : IDisposable
         });
     }
 
+    [Fact]
+    public void Ranks_that_would_run_different_iterations_fail_before_training()
+    {
+        var runs = RunGroup(2, GroupConfig(), "mismatch", maxEpochs: 1, rankOverrides: rank => rank == 1 ? ["train_cfg.max_epochs=3"] : []);
+
+        Assert.All(runs, run =>
+        {
+            var error = Assert.IsType<InvalidOperationException>(run.Error);
+            Assert.Equal("data-parallel ranks would run different iterations: rank 0 starts at iteration 0, 3 batches per epoch, " +
+                         "1 epochs; rank 1 starts at iteration 0, 3 batches per epoch, 3 epochs", error.Message);
+        });
+    }
+
     /// <summary>max|a−b| / max(max|b|, tiny) over one tensor.</summary>
     private static double MaxRelativeDifference(Tensor actual, Tensor expected)
     {
@@ -131,7 +144,7 @@ public sealed class DataParallelEquivalenceTests : IDisposable
     /// start; their initial weights do not matter, rank 0's are broadcast.
     /// </summary>
     private List<RankRun> RunGroup(int ranks, DistributedConfig config, string name, int maxEpochs = 2,
-        Func<int, IProcessGroup, IProcessGroup>? wrap = null)
+        Func<int, IProcessGroup, IProcessGroup>? wrap = null, Func<int, IEnumerable<string>>? rankOverrides = null)
     {
         var network = new InMemoryPeerNetwork(ranks);
         var runs = Enumerable.Range(0, ranks).Select(rank => new RankRun(Path.Combine(workRoot, $"{name}{rank}"))).ToList();
@@ -144,6 +157,7 @@ public sealed class DataParallelEquivalenceTests : IDisposable
             var overrides = Overrides(PerRankBatch, maxEpochs);
             overrides[^1] = $"auto_scale_lr.base_batch_size={ranks * PerRankBatch}";
             overrides.AddRange([$"train_dataloader.sampler.world_size={ranks}", $"train_dataloader.sampler.rank={rank}"]);
+            overrides.AddRange(rankOverrides?.Invoke(rank) ?? []);
             var document = ConfigLoader.Load(DemoDataset.Config("demo/tsn_tiny_synth.yaml"), overrides);
             var job = TrainingJob.Prepare(document, runs[rank].WorkDir, "cpu", processGroup: group);
             try

@@ -60,6 +60,11 @@ public sealed class DistributedConfigTests : IDisposable
     [InlineData("distributed: ring", "distributed", "expected a mapping")]
     [InlineData("workers: two", "workers", "expected an integer")]
     [InlineData("min_workers: 1.5", "min_workers", "expected an integer")]
+    [InlineData("workers: 0", "workers", "must be at least 1, got 0")]
+    [InlineData("max_workers: -2", "max_workers", "must be at least 1, got -2")]
+    [InlineData("workers: 2\nmin_workers: 3", "min_workers", "3 is more than workers (2)")]
+    [InlineData("min_workers: 3\nmax_workers: 2", "min_workers", "3 is more than max_workers (2)")]
+    [InlineData("workers: 4\nmax_workers: 2", "workers", "4 is more than max_workers (2)")]
     public void Bad_values_name_the_key(string yaml, string keyPath, string problem)
     {
         var error = Assert.Throws<ConfigException>(() => Bind(yaml));
