@@ -38,10 +38,11 @@ public sealed class ExperimentConfig
     public EnvironmentConfig EnvCfg { get; init; } = new();
     public DistributedConfig Distributed { get; init; } = new();
 
-    // Read by the cluster client into the experiment spec (how many workers train together); the engine ignores them.
-    public int? Workers { get; init; }
-    public int? MinWorkers { get; init; }
-    public int? MaxWorkers { get; init; }
+    // The group size of a data-parallel run: read and validated by the cluster client (GroupSize) into the experiment
+    // spec, ignored by the engine (which trains as one rank of whatever group it is given).
+    public object? Workers { get; init; }
+    public object? MinWorkers { get; init; }
+    public object? MaxWorkers { get; init; }
 
     // Accepted for MMAction2 compatibility; they configure MMEngine machinery this engine does not have
     // (registry scopes, visual backends) or that it fixes (log format and level).
@@ -56,22 +57,7 @@ public sealed class ExperimentConfig
     {
         var config = ConfigBinder.Bind<ExperimentConfig>(document, "");
         config.Distributed.Validate(document);
-        config.ValidateWorkerCounts(document);
         return config;
-    }
-
-    /// <summary>Each count at least 1, and min_workers ≤ workers ≤ max_workers where given.</summary>
-    private void ValidateWorkerCounts(ConfigDocument document)
-    {
-        void Require(bool ok, string key, string problem)
-        {
-            if (!ok) throw new ConfigException(document.FileOf(key), key, problem);
-        }
-        foreach (var (key, value) in new[] { ("workers", Workers), ("min_workers", MinWorkers), ("max_workers", MaxWorkers) })
-            Require(value is null or >= 1, key, $"must be at least 1, got {value}");
-        Require(!(MinWorkers > Workers), "min_workers", $"{MinWorkers} is more than workers ({Workers})");
-        Require(!(MinWorkers > MaxWorkers), "min_workers", $"{MinWorkers} is more than max_workers ({MaxWorkers})");
-        Require(!(Workers > MaxWorkers), "workers", $"{Workers} is more than max_workers ({MaxWorkers})");
     }
 
     /// <summary>The section a command needs, or an error naming the file and the missing key.</summary>
