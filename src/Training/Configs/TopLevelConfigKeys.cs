@@ -1,8 +1,7 @@
 namespace Cluster.Training.Configs;
 
 /// <summary>
-/// The top-level keys a training config may hold (MMEngine Runner keys plus our <c>device</c>, the
-/// <c>distributed</c> section and the worker counts of a data-parallel run); anything else is
+/// The top-level keys a training config may hold (MMEngine Runner keys plus our <c>device</c>); anything else is
 /// rejected as a probable typo. See configs/README.md.
 /// </summary>
 public static class TopLevelConfigKeys
@@ -13,12 +12,12 @@ public static class TopLevelConfigKeys
         "train_dataloader", "val_dataloader", "test_dataloader",
         "train_cfg", "val_cfg", "test_cfg",
         "val_evaluator", "test_evaluator",
-        "optim_wrapper", "param_scheduler", "auto_scale_lr",
+        "optim_wrapper", "param_scheduler", "auto_scale_lr", "distributed",
         "default_hooks", "custom_hooks",
         "default_scope", "env_cfg", "log_processor", "visualizer", "vis_backends", "log_level",
         "load_from", "resume", "randomness",
         "work_dir", "device",
-        "distributed", "workers", "min_workers", "max_workers",
+        "workers", "min_workers", "max_workers",
     ];
 
     public static void Validate(ConfigDocument document)

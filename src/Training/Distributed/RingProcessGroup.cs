@@ -17,7 +17,9 @@ public sealed class RingProcessGroup : IProcessGroup
     private readonly RingAllReduce ring;
     private readonly long bucketElements;
     private readonly List<(Tensor Tensor, TensorMemory Memory)> buckets = [];
-    private BucketPlan? plan;
+    // The few tensor lists a run reduces over and over (gradients, the loss, buffers), most recent first.
+    private readonly List<BucketPlan> plans = [];
+    private const int PlansKept = 4;
 
     /// <param name="transportName">How the ranks are connected, for <see cref="Describe"/> (e.g. "Orleans").</param>
     public RingProcessGroup(IPeerTransport transport, DistributedConfig config, string transportName = "peer transport")
@@ -104,9 +106,16 @@ public sealed class RingProcessGroup : IProcessGroup
 
     private BucketPlan PlanFor(IReadOnlyList<Tensor> tensors)
     {
-        if (plan is not null && plan.Matches(tensors))
-            return plan;
-        plan = BucketPlan.Create(tensors, bucketElements);
+        int found = plans.FindIndex(plan => plan.Matches(tensors));
+        var plan = found >= 0 ? plans[found] : BucketPlan.Create(tensors, bucketElements);
+        if (found != 0)
+        {
+            if (found > 0)
+                plans.RemoveAt(found);
+            plans.Insert(0, plan);
+            if (plans.Count > PlansKept)
+                plans.RemoveAt(PlansKept);
+        }
         return plan;
     }
 

@@ -18,7 +18,8 @@ namespace Cluster.Training.Engine;
 /// <para>With a process group (data-parallel): every rank starts from rank 0's parameters and buffers, gradients
 /// are averaged before every optimizer step, and at every epoch end the floating-point buffers are averaged
 /// (MMEngine's SyncBuffersHook) and a hash of the parameters is compared across ranks (check_replicas), before the
-/// hooks see the epoch (so checkpoints and validation use the synced model on every rank).</para>
+/// hooks see the epoch (so checkpoints and validation use the synced model on every rank). The loss logged is the
+/// mean over ranks (the global batch's loss).</para>
 /// </summary>
 public sealed class TrainingRunner(TrainingRunnerOptions options)
 {
@@ -68,6 +69,7 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
         }
         if (group is { WorldSize: > 1 })
         {
+            AgreeOnStart(group, context);
             group.BroadcastFromRankZero(ModelState());
             Emit(new TrainingMessage($"parameters and buffers broadcast from rank 0 to {group.WorldSize - 1} other rank(s)"));
         }
@@ -134,7 +136,7 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
                 {
                     var logits = model.forward(batch.Inputs.to(device));
                     var lossTensor = model.Loss(logits, batch.Labels.to(device));
-                    loss = lossTensor.item<float>();
+                    loss = MeanOverRanks(lossTensor);
                     if (!double.IsFinite(loss))
                     {
                         throw new NonFiniteLossException(epoch + 1, batchIndex + 1, itersPerEpoch, loss);
@@ -155,6 +157,37 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
                 $"training data: epoch {epoch + 1} ended after {batchIndex} of the announced {itersPerEpoch} batches");
         }
         context.CompletedEpochs++;
+    }
+
+    /// <summary>
+    /// The loss of the whole (global) batch: the mean over ranks in a data-parallel run, which is what one worker
+    /// with the global batch would log; a non-finite loss on any rank makes it non-finite on every rank, so all stop
+    /// together instead of the others waiting for the collective timeout.
+    /// </summary>
+    private double MeanOverRanks(Tensor lossTensor)
+    {
+        if (options.ProcessGroup is not { WorldSize: > 1 } group)
+        {
+            return lossTensor.item<float>();
+        }
+        using var shared = lossTensor.detach().reshape(1).clone();
+        group.AllReduceMean([shared]);
+        return shared.item<float>();
+    }
+
+    /// <summary>
+    /// Every rank must run the same iterations (same resume point, batches per epoch and epochs), or their collectives
+    /// stop matching and the group hangs until the timeout; a mismatch is a setup error, reported at once.
+    /// </summary>
+    private static void AgreeOnStart(IProcessGroup group, TrainingContext context)
+    {
+        string local = $"iteration {context.CompletedIters}, {context.ItersPerEpoch} batches per epoch, {context.MaxEpochs} epochs";
+        var all = group.AllGather(System.Text.Encoding.UTF8.GetBytes(local)).Select(System.Text.Encoding.UTF8.GetString).ToList();
+        if (all.Any(other => other != local))
+        {
+            throw new InvalidOperationException("data-parallel ranks would run different iterations: " +
+                string.Join("; ", all.Select((text, rank) => $"rank {rank} starts at {text}")));
+        }
     }
 
     /// <summary>Parameters then buffers, in module order (the same on every rank).</summary>

@@ -38,10 +38,11 @@ public sealed class ExperimentConfig
     public EnvironmentConfig EnvCfg { get; init; } = new();
     public DistributedConfig Distributed { get; init; } = new();
 
-    // Read by the cluster client into the experiment spec (how many workers train together); the engine ignores them.
-    public int? Workers { get; init; }
-    public int? MinWorkers { get; init; }
-    public int? MaxWorkers { get; init; }
+    // The group size of a data-parallel run: read and validated by the cluster client (GroupSize) into the experiment
+    // spec, ignored by the engine (which trains as one rank of whatever group it is given).
+    public object? Workers { get; init; }
+    public object? MinWorkers { get; init; }
+    public object? MaxWorkers { get; init; }
 
     // Accepted for MMAction2 compatibility; they configure MMEngine machinery this engine does not have
     // (registry scopes, visual backends) or that it fixes (log format and level).

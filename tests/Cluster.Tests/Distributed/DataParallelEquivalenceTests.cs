@@ -20,9 +20,14 @@ public sealed class DataParallelEquivalenceTests : IDisposable
     private const int PerRankBatch = 2;
     private readonly DemoDataset data = DemoDataset.Create("dp-data-", classes: 4, videosPerClass: 4, seed: 11, frames: 8); // 12 train videos
     private readonly string workRoot = Directory.CreateTempSubdirectory("dp-work-").FullName;
+    // Several ranks share the cores: one intra-op thread each instead of every rank spreading over all of them.
+    private readonly int torchThreads = TorchSharp.torch.get_num_threads();
+
+    public DataParallelEquivalenceTests() => TorchSharp.torch.set_num_threads(1);
 
     public void Dispose()
     {
+        TorchSharp.torch.set_num_threads(torchThreads);
         data.Dispose();
         Directory.Delete(workRoot, recursive: true);
     }
@@ -45,6 +50,11 @@ public sealed class DataParallelEquivalenceTests : IDisposable
             Assert.Contains(run.Messages, m => m.EndsWith("checkpoints are saved by rank 0 only"));
             Assert.Empty(Directory.GetFiles(run.WorkDir, "*.pth"));
         });
+
+        // Rank 0 logs the global batch's loss, as the single run does (the mean over ranks of the per-rank losses).
+        Assert.Equal(2 * 12 / (ranks * PerRankBatch), single.Losses.Count);
+        Assert.Equal(single.Losses.Count, group[0].Losses.Count);
+        Assert.All(single.Losses.Zip(group[0].Losses), pair => Assert.Equal(pair.First, pair.Second, 1e-4 * Math.Abs(pair.First)));
 
         using var expected = new PthCheckpointWriter().Load(Path.Combine(single.WorkDir, "epoch_2.pth"));
         using var actual = new PthCheckpointWriter().Load(Path.Combine(group[0].WorkDir, "epoch_2.pth"));
@@ -74,6 +84,31 @@ public sealed class DataParallelEquivalenceTests : IDisposable
         });
     }
 
+    [Fact]
+    public void A_non_finite_loss_on_one_rank_stops_every_rank()
+    {
+        var runs = RunGroup(2, GroupConfig(), "nan", maxEpochs: 1, wrap: (rank, group) => rank == 1 ? new PoisonedLoss(group) : group);
+
+        Assert.All(runs, run =>
+        {
+            var error = Assert.IsType<NonFiniteLossException>(run.Error);
+            Assert.Equal(1, error.Iteration);
+        });
+    }
+
+    [Fact]
+    public void Ranks_that_would_run_different_iterations_fail_before_training()
+    {
+        var runs = RunGroup(2, GroupConfig(), "mismatch", maxEpochs: 1, rankOverrides: rank => rank == 1 ? ["train_cfg.max_epochs=3"] : []);
+
+        Assert.All(runs, run =>
+        {
+            var error = Assert.IsType<InvalidOperationException>(run.Error);
+            Assert.Equal("data-parallel ranks would run different iterations: rank 0 starts at iteration 0, 3 batches per epoch, " +
+                         "1 epochs; rank 1 starts at iteration 0, 3 batches per epoch, 3 epochs", error.Message);
+        });
+    }
+
     /// <summary>max|a−b| / max(max|b|, tiny) over one tensor.</summary>
     private static double MaxRelativeDifference(Tensor actual, Tensor expected)
     {
@@ -91,7 +126,7 @@ public sealed class DataParallelEquivalenceTests : IDisposable
         .. data.Overrides(),
         $"train_cfg.max_epochs={maxEpochs}", "randomness.seed=5", "model.cls_head.dropout_ratio=0",
         "model.backbone.norm_eval=true", "val_dataloader=null", "test_dataloader=null",
-        "default_hooks.checkpoint.save_best=null", $"param_scheduler.0.end={maxEpochs}", "param_scheduler.0.milestones=[1]",
+        "default_hooks.checkpoint.save_best=null", "default_hooks.logger.interval=1", $"param_scheduler.0.end={maxEpochs}", "param_scheduler.0.milestones=[1]",
         "train_dataloader.num_workers=1", $"train_dataloader.batch_size={batch}",
         "auto_scale_lr.enable=true", $"auto_scale_lr.base_batch_size={batch}",
     ];
@@ -109,7 +144,7 @@ public sealed class DataParallelEquivalenceTests : IDisposable
     /// start; their initial weights do not matter, rank 0's are broadcast.
     /// </summary>
     private List<RankRun> RunGroup(int ranks, DistributedConfig config, string name, int maxEpochs = 2,
-        Func<int, IProcessGroup, IProcessGroup>? wrap = null)
+        Func<int, IProcessGroup, IProcessGroup>? wrap = null, Func<int, IEnumerable<string>>? rankOverrides = null)
     {
         var network = new InMemoryPeerNetwork(ranks);
         var runs = Enumerable.Range(0, ranks).Select(rank => new RankRun(Path.Combine(workRoot, $"{name}{rank}"))).ToList();
@@ -122,6 +157,7 @@ public sealed class DataParallelEquivalenceTests : IDisposable
             var overrides = Overrides(PerRankBatch, maxEpochs);
             overrides[^1] = $"auto_scale_lr.base_batch_size={ranks * PerRankBatch}";
             overrides.AddRange([$"train_dataloader.sampler.world_size={ranks}", $"train_dataloader.sampler.rank={rank}"]);
+            overrides.AddRange(rankOverrides?.Invoke(rank) ?? []);
             var document = ConfigLoader.Load(DemoDataset.Config("demo/tsn_tiny_synth.yaml"), overrides);
             var job = TrainingJob.Prepare(document, runs[rank].WorkDir, "cpu", processGroup: group);
             try
@@ -151,6 +187,8 @@ public sealed class DataParallelEquivalenceTests : IDisposable
             WorkDir = workDir;
             Progress = new SyncProgress(e =>
             {
+                if (e is IterationProgress iteration)
+                    Losses.Add(iteration.Loss);
                 if (e is TrainingMessage message)
                 {
                     lock (Messages) Messages.Add(message.Text);
@@ -162,9 +200,29 @@ public sealed class DataParallelEquivalenceTests : IDisposable
         public string WorkDir { get; }
         public SyncProgress Progress { get; }
         public List<string> Messages { get; } = [];
+        public List<double> Losses { get; } = [];
         public Action<string>? OnMessage { get; set; }
         public TrainingResult? Result { get; set; }
         public Exception? Error { get; set; }
+    }
+
+    /// <summary>One rank's loss turns NaN (the loss is the only one-element tensor it averages).</summary>
+    private sealed class PoisonedLoss(IProcessGroup inner) : IProcessGroup
+    {
+        public int Rank => inner.Rank;
+        public int WorldSize => inner.WorldSize;
+        public string Describe => inner.Describe;
+
+        public void AllReduceMean(IReadOnlyList<Tensor> tensors)
+        {
+            if (tensors is [{ } loss] && loss.numel() == 1)
+                loss.fill_(float.NaN);
+            inner.AllReduceMean(tensors);
+        }
+
+        public void AllReduceSum(IReadOnlyList<Tensor> tensors) => inner.AllReduceSum(tensors);
+        public byte[][] AllGather(byte[] local) => inner.AllGather(local);
+        public void Dispose() => inner.Dispose();
     }
 
     /// <summary>A bug on one rank: its averaged gradients come out slightly off, so its replica drifts.</summary>

@@ -30,7 +30,7 @@ public sealed class DistributedConfigTests : IDisposable
     }
 
     [Fact]
-    public void Every_key_binds_and_worker_counts_are_accepted()
+    public void Every_key_binds_and_the_worker_counts_are_left_to_the_client()
     {
         var config = Bind("""
             workers: 3
@@ -38,7 +38,7 @@ public sealed class DistributedConfigTests : IDisposable
             max_workers: 4
             distributed: {backend: nccl, bucket_size_mb: 0.5, chunk_size_mb: 1, collective_timeout: 12.5, sync_bn: true, check_replicas: false}
             """);
-        Assert.Equal((3, 2, 4), (config.Workers, config.MinWorkers, config.MaxWorkers));
+        Assert.Equal((3L, 2L, 4L), (config.Workers, config.MinWorkers, config.MaxWorkers));
         var distributed = config.Distributed;
         Assert.Equal(DistributedBackend.Nccl, distributed.Backend);
         Assert.Equal(512 * 1024, distributed.BucketBytes);
@@ -58,8 +58,6 @@ public sealed class DistributedConfigTests : IDisposable
     [InlineData("distributed: {sync_bn: 2}", "distributed.sync_bn", "expected a boolean")]
     [InlineData("distributed: {bucket_mb: 1}", "distributed.bucket_mb", "unknown key")]
     [InlineData("distributed: ring", "distributed", "expected a mapping")]
-    [InlineData("workers: two", "workers", "expected an integer")]
-    [InlineData("min_workers: 1.5", "min_workers", "expected an integer")]
     public void Bad_values_name_the_key(string yaml, string keyPath, string problem)
     {
         var error = Assert.Throws<ConfigException>(() => Bind(yaml));
