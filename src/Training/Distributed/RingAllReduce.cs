@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 
 namespace Cluster.Training.Distributed;
@@ -63,98 +64,79 @@ public sealed class RingAllReduce
     private async Task RunSumAsync(Memory<byte> buffer, long sequence)
     {
         var layout = new SegmentLayout(buffer.Length / sizeof(float), WorldSize, chunkBytes / sizeof(float));
-        var sends = new List<Task>();
+        using var exchange = new Exchange(this, sequence, "all-reduce");
+        // The send of each (segment, chunk) still in flight: its bytes must not change before the transport has them.
         var pendingSend = new Task?[WorldSize][];
         for (int segment = 0; segment < WorldSize; segment++)
             pendingSend[segment] = new Task?[layout.ChunkCount(segment)];
 
-        void Send(RingPhase phase, int step, int segment, int chunk)
+        void Send(RingPhase phase, int step, int segment, int chunk) =>
+            pendingSend[segment][chunk] = exchange.Send(phase, step, chunk, layout.Bytes(buffer, segment, chunk));
+
+        async Task<(Memory<byte> Target, byte[] Received)> Receive(RingPhase phase, int step, int segment, int chunk)
         {
-            var send = transport.SendAsync(Next, RingTag.Of(sequence, phase, step, chunk),
-                layout.Bytes(buffer, segment, chunk), CancellationToken.None);
-            pendingSend[segment][chunk] = send;
-            sends.Add(send);
+            var target = layout.Bytes(buffer, segment, chunk);
+            var received = await exchange.Receive(phase, step, chunk, target.Length).ConfigureAwait(false);
+            if (pendingSend[segment][chunk] is { } send)
+                await send.ConfigureAwait(false);
+            return (target, received);
         }
 
-        try
+        for (int chunk = 0; chunk < layout.ChunkCount(Rank); chunk++)
+            Send(RingPhase.ReduceScatter, 0, Rank, chunk);
+        int lastStep = WorldSize - 2;
+        for (int step = 0; step <= lastStep; step++)
         {
-            for (int chunk = 0; chunk < layout.ChunkCount(Rank); chunk++)
-                Send(RingPhase.ReduceScatter, 0, Rank, chunk);
-            int lastStep = WorldSize - 2;
-            for (int step = 0; step <= lastStep; step++)
+            int segment = Mod(Rank - step - 1);
+            for (int chunk = 0; chunk < layout.ChunkCount(segment); chunk++)
             {
-                int segment = Mod(Rank - step - 1);
-                for (int chunk = 0; chunk < layout.ChunkCount(segment); chunk++)
-                {
-                    var target = layout.Bytes(buffer, segment, chunk);
-                    var received = await ReceiveAsync(RingTag.Of(sequence, RingPhase.ReduceScatter, step, chunk), target.Length, "all-reduce").ConfigureAwait(false);
-                    await WaitForSend(pendingSend[segment][chunk]).ConfigureAwait(false);
-                    AddInto(MemoryMarshal.Cast<byte, float>(target.Span), MemoryMarshal.Cast<byte, float>(received));
-                    // After the last step this segment is complete here: it starts the all-gather.
-                    Send(step < lastStep ? RingPhase.ReduceScatter : RingPhase.AllGather, step < lastStep ? step + 1 : 0, segment, chunk);
-                }
+                var (target, received) = await Receive(RingPhase.ReduceScatter, step, segment, chunk).ConfigureAwait(false);
+                AddInto(MemoryMarshal.Cast<byte, float>(target.Span), MemoryMarshal.Cast<byte, float>(received));
+                // After the last step this segment is complete here: it starts the all-gather.
+                Send(step < lastStep ? RingPhase.ReduceScatter : RingPhase.AllGather, step < lastStep ? step + 1 : 0, segment, chunk);
             }
-            for (int step = 0; step <= lastStep; step++)
-            {
-                int segment = Mod(Rank - step);
-                for (int chunk = 0; chunk < layout.ChunkCount(segment); chunk++)
-                {
-                    var target = layout.Bytes(buffer, segment, chunk);
-                    var received = await ReceiveAsync(RingTag.Of(sequence, RingPhase.AllGather, step, chunk), target.Length, "all-reduce").ConfigureAwait(false);
-                    await WaitForSend(pendingSend[segment][chunk]).ConfigureAwait(false);
-                    received.CopyTo(target);
-                    if (step < lastStep)
-                        Send(RingPhase.AllGather, step + 1, segment, chunk);
-                }
-            }
-            await Task.WhenAll(sends).ConfigureAwait(false);
         }
-        catch
+        for (int step = 0; step <= lastStep; step++)
         {
-            Observe(sends);
-            throw;
+            int segment = Mod(Rank - step);
+            for (int chunk = 0; chunk < layout.ChunkCount(segment); chunk++)
+            {
+                var (target, received) = await Receive(RingPhase.AllGather, step, segment, chunk).ConfigureAwait(false);
+                received.CopyTo(target);
+                if (step < lastStep)
+                    Send(RingPhase.AllGather, step + 1, segment, chunk);
+            }
         }
+        await exchange.Finish().ConfigureAwait(false);
     }
 
     private async Task<byte[][]> RunGatherAsync(byte[] local, long sequence)
     {
         var result = new byte[WorldSize][];
         result[Rank] = local;
-        var sends = new List<Task>();
-        try
+        using var exchange = new Exchange(this, sequence, "all-gather");
+        for (int step = 0; step < WorldSize - 1; step++)
         {
-            for (int step = 0; step < WorldSize - 1; step++)
-            {
-                sends.AddRange(SendBlob(result[Mod(Rank - step)], sequence, step));
-                result[Mod(Rank - step - 1)] = await ReceiveBlob(sequence, step).ConfigureAwait(false);
-            }
-            await Task.WhenAll(sends).ConfigureAwait(false);
-            return result;
+            SendBlob(exchange, result[Mod(Rank - step)], step);
+            result[Mod(Rank - step - 1)] = await ReceiveBlob(exchange, step).ConfigureAwait(false);
         }
-        catch
-        {
-            Observe(sends);
-            throw;
-        }
+        await exchange.Finish().ConfigureAwait(false);
+        return result;
     }
 
     /// <summary>A blob goes as a length header (chunk 0), then its bytes in chunks 1.. of at most the chunk size.</summary>
-    private IEnumerable<Task> SendBlob(byte[] blob, long sequence, int step)
+    private void SendBlob(Exchange exchange, byte[] blob, int step)
     {
         var header = new byte[HeaderBytes];
         BinaryPrimitives.WriteInt64LittleEndian(header, blob.Length);
-        var sends = new List<Task> { transport.SendAsync(Next, RingTag.Of(sequence, RingPhase.AllGather, step, 0), header, CancellationToken.None) };
+        exchange.Send(RingPhase.AllGather, step, 0, header);
         for (int offset = 0, chunk = 1; offset < blob.Length; offset += chunkBytes, chunk++)
-        {
-            var part = blob.AsMemory(offset, Math.Min(chunkBytes, blob.Length - offset));
-            sends.Add(transport.SendAsync(Next, RingTag.Of(sequence, RingPhase.AllGather, step, chunk), part, CancellationToken.None));
-        }
-        return sends;
+            exchange.Send(RingPhase.AllGather, step, chunk, blob.AsMemory(offset, Math.Min(chunkBytes, blob.Length - offset)));
     }
 
-    private async Task<byte[]> ReceiveBlob(long sequence, int step)
+    private async Task<byte[]> ReceiveBlob(Exchange exchange, int step)
     {
-        var header = await ReceiveAsync(RingTag.Of(sequence, RingPhase.AllGather, step, 0), HeaderBytes, "all-gather").ConfigureAwait(false);
+        var header = await exchange.Receive(RingPhase.AllGather, step, 0, HeaderBytes).ConfigureAwait(false);
         long length = BinaryPrimitives.ReadInt64LittleEndian(header);
         if (length < 0 || length > Array.MaxLength)
             throw new InvalidOperationException($"all-gather: rank {Previous} announced a blob of {length} bytes");
@@ -162,40 +144,15 @@ public sealed class RingAllReduce
         if (chunks > RingTag.MaxChunks - 1)
             throw new InvalidOperationException($"all-gather: a blob of {length} bytes needs more than {RingTag.MaxChunks - 1} chunks");
         if (chunks == 1)
-            return await ReceiveAsync(RingTag.Of(sequence, RingPhase.AllGather, step, 1), (int)length, "all-gather").ConfigureAwait(false);
+            return await exchange.Receive(RingPhase.AllGather, step, 1, (int)length).ConfigureAwait(false);
         var blob = new byte[length];
         for (int chunk = 1; chunk <= chunks; chunk++)
         {
             int offset = (chunk - 1) * chunkBytes;
-            int size = (int)Math.Min(chunkBytes, length - offset);
-            var part = await ReceiveAsync(RingTag.Of(sequence, RingPhase.AllGather, step, chunk), size, "all-gather").ConfigureAwait(false);
+            var part = await exchange.Receive(RingPhase.AllGather, step, chunk, (int)Math.Min(chunkBytes, length - offset)).ConfigureAwait(false);
             part.CopyTo(blob.AsSpan(offset));
         }
         return blob;
-    }
-
-    private async Task<byte[]> ReceiveAsync(long tag, int expectedBytes, string operation)
-    {
-        using var timeoutSource = new CancellationTokenSource(Timeout);
-        byte[] message;
-        try
-        {
-            message = await transport.ReceiveAsync(Previous, tag, timeoutSource.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested)
-        {
-            throw new CollectiveTimeoutException(Previous, Timeout, operation);
-        }
-        if (message.Length != expectedBytes)
-            throw new InvalidOperationException(
-                $"{operation}: rank {Previous} sent {message.Length} bytes for tag {tag:x}, expected {expectedBytes}");
-        return message;
-    }
-
-    private static async Task WaitForSend(Task? send)
-    {
-        if (send is not null)
-            await send.ConfigureAwait(false);
     }
 
     private int Mod(int value) => ((value % WorldSize) + WorldSize) % WorldSize;
@@ -215,11 +172,77 @@ public sealed class RingAllReduce
             target[i] += source[i];
     }
 
-    /// <summary>Failed collectives leave sends behind; their faults are expected and must not go unobserved.</summary>
-    private static void Observe(IEnumerable<Task> sends)
+    /// <summary>
+    /// The messages of one collective call: sends to the next rank and receives from the previous one, each bounded
+    /// by the timeout. A failed send aborts the pending receive at once, so a dead next rank is noticed without
+    /// waiting for the timeout.
+    /// </summary>
+    private sealed class Exchange(RingAllReduce ring, long sequence, string operation) : IDisposable
     {
-        foreach (var send in sends)
-            _ = send.ContinueWith(static task => task.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        private readonly CancellationTokenSource abort = new();
+        private readonly List<Task> sends = [];
+        private Exception? sendFailure;
+
+        public Task Send(RingPhase phase, int step, int chunk, ReadOnlyMemory<byte> payload)
+        {
+            var send = SendAsync(RingTag.Of(sequence, phase, step, chunk), payload);
+            sends.Add(send);
+            return send;
+        }
+
+        public async Task<byte[]> Receive(RingPhase phase, int step, int chunk, int expectedBytes)
+        {
+            long tag = RingTag.Of(sequence, phase, step, chunk);
+            using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
+            timeoutSource.CancelAfter(ring.Timeout);
+            byte[] message;
+            try
+            {
+                message = await ring.transport.ReceiveAsync(ring.Previous, tag, timeoutSource.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (Volatile.Read(ref sendFailure) is { } failure)
+            {
+                ExceptionDispatchInfo.Throw(failure);
+                throw;
+            }
+            catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested)
+            {
+                throw new CollectiveTimeoutException(ring.Previous, ring.Timeout, operation);
+            }
+            if (message.Length != expectedBytes)
+                throw new InvalidOperationException(
+                    $"{operation}: rank {ring.Previous} sent {message.Length} bytes for tag {tag:x}, expected {expectedBytes}");
+            return message;
+        }
+
+        public Task Finish() => Task.WhenAll(sends);
+
+        private async Task SendAsync(long tag, ReadOnlyMemory<byte> payload)
+        {
+            using var timeoutSource = new CancellationTokenSource(ring.Timeout);
+            try
+            {
+                await ring.transport.SendAsync(ring.Next, tag, payload, timeoutSource.Token).ConfigureAwait(false);
+            }
+            catch (Exception error)
+            {
+                var failure = error is OperationCanceledException && timeoutSource.IsCancellationRequested
+                    ? new CollectiveTimeoutException(ring.Next, ring.Timeout, $"{operation} (sending)")
+                    : error;
+                Interlocked.CompareExchange(ref sendFailure, failure, null);
+                abort.Cancel();
+                if (ReferenceEquals(failure, error))
+                    throw;
+                throw failure;
+            }
+        }
+
+        /// <summary>A failed call leaves sends behind; their faults are expected and must not go unobserved.</summary>
+        public void Dispose()
+        {
+            foreach (var send in sends)
+                _ = send.ContinueWith(static task => task.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        }
     }
 
     /// <summary>N segments of nearly equal size (some empty when the buffer has fewer elements than ranks), each cut

@@ -185,6 +185,10 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
             throw new ArgumentException(
                 $"train_cfg.max_epochs ({train.MaxEpochs}) and train_cfg.val_interval ({train.ValInterval}) must be positive");
         }
+        if (options.ProcessGroup is { } group && group.WorldSize != options.WorldSize)
+        {
+            throw new ArgumentException($"world size {options.WorldSize} differs from the process group's {group.WorldSize}");
+        }
         if (options.TrainData.BatchesPerEpoch <= 0)
         {
             throw new ArgumentException($"training data: {options.TrainData.BatchesPerEpoch} batches per epoch");

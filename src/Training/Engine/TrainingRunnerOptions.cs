@@ -28,8 +28,17 @@ public sealed class TrainingRunnerOptions
     public IProcessGroup? ProcessGroup { get; init; }
     /// <summary>The <c>distributed</c> section (check_replicas, sync_bn); used only with a <see cref="ProcessGroup"/>.</summary>
     public DistributedConfig Distributed { get; init; } = new();
-    /// <summary>Workers training together (each with <see cref="TrainBatchSource.BatchSize"/>), for auto_scale_lr.</summary>
-    public int WorldSize => ProcessGroup?.WorldSize ?? 1;
+    /// <summary>
+    /// Workers training together (each with <see cref="TrainBatchSource.BatchSize"/>), for auto_scale_lr: the
+    /// group's size by default (1 without one); set only to model a group size for a single worker.
+    /// </summary>
+    public int WorldSize
+    {
+        get => worldSize ?? ProcessGroup?.WorldSize ?? 1;
+        init => worldSize = value;
+    }
+
+    private readonly int? worldSize;
     public DefaultHooksConfig DefaultHooks { get; init; } = new();
     public IReadOnlyList<HookConfig> CustomHooks { get; init; } = [];
     public RandomnessConfig Randomness { get; init; } = new();

@@ -5,12 +5,15 @@ namespace Cluster.Tests.Distributed;
 
 /// <summary>
 /// Test-only <see cref="IPeerTransport"/>s for N ranks in one process: a mailbox per (receiver, sender, tag). Sends
-/// copy the payload, as a real transport serializes it. A muted rank's sends vanish (a hung peer).
+/// copy the payload, as a real transport serializes it. A muted rank's sends vanish (a hung peer); sends to a broken
+/// rank fail (a dead peer); sends to a stalled rank never complete (a peer that stopped accepting).
 /// </summary>
 internal sealed class InMemoryPeerNetwork(int worldSize)
 {
     private readonly ConcurrentDictionary<(int To, int From, long Tag), TaskCompletionSource<byte[]>> mailboxes = new();
     private readonly ConcurrentDictionary<int, bool> muted = new();
+    private readonly ConcurrentDictionary<int, Exception> broken = new();
+    private readonly ConcurrentDictionary<int, bool> stalled = new();
 
     public int WorldSize { get; } = worldSize;
 
@@ -19,6 +22,10 @@ internal sealed class InMemoryPeerNetwork(int worldSize)
     public IReadOnlyList<IPeerTransport> All() => Enumerable.Range(0, WorldSize).Select(Rank).ToList();
 
     public void Mute(int rank) => muted[rank] = true;
+
+    public void Break(int rank, Exception error) => broken[rank] = error;
+
+    public void Stall(int rank) => stalled[rank] = true;
 
     /// <summary>Messages sent but never received (should be none after matching collectives).</summary>
     public int Undelivered => mailboxes.Count;
@@ -35,6 +42,10 @@ internal sealed class InMemoryPeerNetwork(int worldSize)
         {
             if (toRank < 0 || toRank >= WorldSize || toRank == rank)
                 throw new ArgumentOutOfRangeException(nameof(toRank), $"rank {rank} cannot send to {toRank}");
+            if (network.broken.TryGetValue(toRank, out var error))
+                return Task.FromException(error);
+            if (network.stalled.ContainsKey(toRank))
+                return Task.Delay(Timeout.Infinite, cancellation);
             if (network.muted.ContainsKey(rank))
                 return Task.CompletedTask;
             if (!network.Mailbox(toRank, rank, tag).TrySetResult(payload.ToArray()))

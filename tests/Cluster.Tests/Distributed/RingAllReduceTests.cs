@@ -103,6 +103,35 @@ public class RingAllReduceTests
     }
 
     [Fact]
+    public async Task A_failed_send_fails_the_collective_at_once_with_the_transports_error()
+    {
+        var network = new InMemoryPeerNetwork(3);
+        network.Break(1, new IOException("rank 1 is gone"));
+
+        // Rank 0 alone: its receive from rank 2 would wait the full minute; the failed send to rank 1 ends it first.
+        var error = await Assert.ThrowsAsync<IOException>(() => Task.Run(() =>
+            new RingAllReduce(network.Rank(0), 64, TimeSpan.FromMinutes(1)).SumAsync(Bytes(new float[30]))));
+        Assert.Equal("rank 1 is gone", error.Message);
+    }
+
+    [Fact]
+    public async Task A_send_the_next_rank_never_accepts_times_out_naming_that_rank()
+    {
+        var network = new InMemoryPeerNetwork(2);
+        network.Stall(1);
+        // Rank 1's two messages to rank 0 (its half for the reduce-scatter, then the reduced half) are already there,
+        // so only rank 0's sends can keep it waiting.
+        var rankOne = network.Rank(1);
+        await rankOne.SendAsync(0, RingTag.Of(0, RingPhase.ReduceScatter, 0, 0), new byte[4], default);
+        await rankOne.SendAsync(0, RingTag.Of(0, RingPhase.AllGather, 0, 0), new byte[4], default);
+
+        var error = await Assert.ThrowsAsync<CollectiveTimeoutException>(() => Task.Run(() =>
+            new RingAllReduce(network.Rank(0), 64, TimeSpan.FromMilliseconds(300)).SumAsync(Bytes(new float[2]))));
+        Assert.Equal(1, error.PeerRank);
+        Assert.Contains("(sending)", error.Message);
+    }
+
+    [Fact]
     public void Bad_arguments_are_refused()
     {
         var transport = new InMemoryPeerNetwork(2).Rank(0);
