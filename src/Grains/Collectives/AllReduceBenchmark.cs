@@ -57,7 +57,7 @@ internal static class AllReduceBenchmark
         float own = spec.Rank + 1;
         if (groups.Resolve(config.Backend, spec.Peers) == DistributedBackend.Ring)
         {
-            using var transport = groups.Transport(group, CancellationToken.None);
+            using var transport = groups.Transport(group, config, CancellationToken.None);
             var ring = new RingAllReduce(transport, config.ChunkBytes, config.Timeout);
             var timings = spec.SizesBytes.Select(size =>
             {

@@ -47,7 +47,9 @@ public sealed class OrleansPeerTransport : IPeerTransport, IDisposable
             throw new ArgumentException(
                 $"a collective message of {payload.Length} bytes exceeds the {maxPayloadBytes}-byte limit of the silo's messages " +
                 "(lower distributed.chunk_size_mb or raise Cluster:MaxMessageBodyMiB)");
-        var message = new CollectiveMessage(group.GroupId, group.Generation, group.Rank, tag, payload.ToArray());
+        var bytes = GC.AllocateUninitializedArray<byte>(payload.Length); // every byte is overwritten: no zeroing pass
+        payload.Span.CopyTo(bytes);
+        var message = new CollectiveMessage(group.GroupId, group.Generation, group.Rank, tag, bytes);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, stop);
         try
         {

@@ -8,17 +8,22 @@ internal static class PeerFailure
 {
     /// <summary>
     /// The peer's silo is gone or unreachable (Orleans' own exceptions), it did not answer in time, it already runs a
-    /// newer generation, or it never started this one.
+    /// newer generation, or it never started this one; also when the engine wrapped such a failure in its own.
     /// </summary>
-    public static bool IsGroupFault(Exception error) =>
-        Unwrap(error) is GroupFaultException or StaleGenerationException or CollectiveBufferFullException
-            or TimeoutException or OrleansException;
+    public static bool IsGroupFault(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            if (e is GroupFaultException or StaleGenerationException or CollectiveBufferFullException or TimeoutException or OrleansException)
+                return true;
+            if (e is ReplicaDivergedException) return false;
+        }
+        return false;
+    }
 
-    public static string Describe(Exception error) => $"{Unwrap(error).GetType().Name}: {Unwrap(error).Message}";
-
-    private static Exception Unwrap(Exception error)
+    public static string Describe(Exception error)
     {
         while (error is AggregateException { InnerException: { } inner }) error = inner;
-        return error;
+        return $"{error.GetType().Name}: {error.Message}";
     }
 }

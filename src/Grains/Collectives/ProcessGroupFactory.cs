@@ -45,17 +45,26 @@ public sealed class ProcessGroupFactory(CollectiveMailboxes mailboxes, IGrainFac
     {
         if (Resolve(config.Backend, group.Peers) == DistributedBackend.Nccl)
             return services.GetRequiredService<IDeviceProcessGroupFactory>().Create(group, config, device, stop);
-        var transport = Transport(group, stop);
+        var transport = Transport(group, config, stop);
         return new OwningProcessGroup(new RingProcessGroup(transport, config, "Orleans"), transport);
     }
 
-    /// <summary>The rank's transport over this silo's mailboxes; disposing it ends the generation on the slot.</summary>
-    public OrleansPeerTransport Transport(GroupMembership group, CancellationToken stop)
+    /// <summary>
+    /// The rank's transport over this silo's mailboxes, for messages of at most <c>config.ChunkBytes</c>; disposing it
+    /// ends the generation on the slot.
+    /// </summary>
+    public OrleansPeerTransport Transport(GroupMembership group, DistributedConfig config, CancellationToken stop)
     {
-        int maxPayload = (int)Math.Min(int.MaxValue, (long)messaging.Value.MaxMessageBodySize - MessageOverheadBytes);
+        if (config.ChunkBytes > MaxPayloadBytes)
+            throw new ArgumentException(
+                $"distributed.chunk_size_mb: {config.ChunkSizeMb} MiB messages do not fit the silo's message size limit " +
+                $"({MaxPayloadBytes} bytes with room for the envelope; raise Cluster:MaxMessageBodyMiB)");
         var lease = mailboxes.Open(group.Self, group.GroupId, group.Generation);
-        return new OrleansPeerTransport(group, key => grains.GetGrain<IGpuWorkerGrain>(key), lease, maxPayload, stop);
+        return new OrleansPeerTransport(group, key => grains.GetGrain<IGpuWorkerGrain>(key), lease, MaxPayloadBytes, stop);
     }
+
+    /// <summary>The largest chunk a message may carry on this silo (its message size limit, less room for the envelope).</summary>
+    public int MaxPayloadBytes => (int)Math.Min(int.MaxValue, (long)messaging.Value.MaxMessageBodySize - MessageOverheadBytes);
 
     private static bool IsCuda(string workerKey) =>
         WorkerKey.Parse(workerKey).Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);

@@ -97,7 +97,7 @@ public sealed class WorkerRun
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            reports.Post(new RunFinished(TrainingStatus.Cancelled.ToString(), 0, new Dictionary<string, double>(), "stopped before training started"));
+            reports.Post(new RunFinished(TrainingStatus.Cancelled.ToString(), 0, new Dictionary<string, double>(), "stopped before training or while waiting for its group"));
         }
         catch (Exception error) when (PeerFailure.IsGroupFault(error))
         {

@@ -88,6 +88,21 @@ public sealed class GroupAcrossSilosTests(TwoSiloCluster cluster) : IClassFixtur
     }
 
     [Fact]
+    public void AGroupTheSiloCannotCarryIsRefusedBeforeItOpensAnything()
+    {
+        var slots = ThreeSlots();
+        var peers = slots.Select(s => s.Key).ToList();
+        var factory = Host.Primary.ServiceProvider.GetRequiredService<ProcessGroupFactory>();
+        var membership = new GroupMembership("refused", 1, 0, peers);
+
+        var tooLarge = Assert.Throws<ArgumentException>(() => factory.Create(membership, new DistributedConfig { ChunkSizeMb = 200 }, "cpu", default));
+        Assert.StartsWith("distributed.chunk_size_mb: 200 MiB messages do not fit", tooLarge.Message);
+        var nccl = Assert.Throws<NotSupportedException>(() => factory.Create(membership, new DistributedConfig { Backend = DistributedBackend.Nccl }, "cpu", default));
+        Assert.StartsWith("distributed.backend: nccl is not available", nccl.Message);
+        Assert.Equal(0, Host.Primary.ServiceProvider.GetRequiredService<CollectiveMailboxes>().Count);
+    }
+
+    [Fact]
     public async Task SlotGrainsBenchmarkAnAllReduceWithExactSums()
     {
         var peers = ThreeSlots().Take(2).Select(s => s.Key).ToList();
