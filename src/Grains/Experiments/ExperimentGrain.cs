@@ -69,7 +69,7 @@ public sealed class ExperimentGrain(
         {
             Spec = spec,
             State = ExperimentState.Pending,
-            Reason = ExperimentLedger.WaitingForSlot,
+            Reason = ExperimentLedger.Waiting(spec, 0), // the first tick counts what is free
             CreatedAt = DateTimeOffset.UtcNow,
             MaxEpochs = maxEpochs,
         };
