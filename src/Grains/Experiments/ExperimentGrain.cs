@@ -69,7 +69,7 @@ public sealed class ExperimentGrain(
         {
             Spec = spec,
             State = ExperimentState.Pending,
-            Reason = ExperimentLedger.WaitingForSlot,
+            Reason = ExperimentLedger.Waiting(spec, 0), // the first tick counts what is free
             CreatedAt = DateTimeOffset.UtcNow,
             MaxEpochs = maxEpochs,
         };
@@ -352,11 +352,16 @@ public sealed class ExperimentGrain(
         return group.Zip(answers).Where(p => p.Second is not null).Select(p => (p.First.WorkerKey, p.Second!)).ToList();
     }
 
-    /// <summary>An excluded worker that now answers and is not busy with this run may join again.</summary>
+    /// <summary>
+    /// An excluded worker that now answers and is not busy with this run may join again; one whose silo is no longer
+    /// alive is forgotten (its key names that silo process, so it never comes back).
+    /// </summary>
     private async Task ReadmitExcluded()
     {
         if (Record.Excluded.Count == 0) return;
-        var keys = Record.Excluded.ToList();
+        var alive = (await Registry.GetView()).Silos.Where(s => s.Alive).SelectMany(s => s.Slots)
+            .Select(s => s.Slot.WorkerKey).ToHashSet();
+        var keys = Record.Excluded.Where(alive.Contains).ToList();
         var back = await Task.WhenAll(keys.Select(async key =>
         {
             try
@@ -370,8 +375,9 @@ public sealed class ExperimentGrain(
             }
         }));
         var readmitted = keys.Where((_, i) => back[i]).ToList();
-        if (readmitted.Count == 0 || Record.State != ExperimentState.Pending) return;
-        Record.Excluded.RemoveAll(readmitted.Contains);
+        var gone = Record.Excluded.Where(k => !alive.Contains(k)).ToList();
+        if ((readmitted.Count == 0 && gone.Count == 0) || Record.State != ExperimentState.Pending) return;
+        Record.Excluded.RemoveAll(k => readmitted.Contains(k) || gone.Contains(k));
         foreach (var key in readmitted) Log($"worker {key} answers idle again: it may join the group");
         await Persist();
     }
