@@ -15,7 +15,11 @@ public class NcclAvailabilityTests
     {
         Assert.Equal(NcclLoadable, NcclLibrary.IsAvailable);
         if (NcclLoadable) Assert.Null(NcclLibrary.UnavailableReason);
-        else Assert.StartsWith("NCCL (libnccl.so.2) is not available: cannot load libnccl.so.2", NcclLibrary.UnavailableReason);
+        else
+        {
+            Assert.StartsWith("NCCL (libnccl.so.2) is not available: cannot load libnccl.so.2: ", NcclLibrary.UnavailableReason);
+            Assert.DoesNotContain('\n', NcclLibrary.UnavailableReason);
+        }
     }
 
     [Fact]
