@@ -18,7 +18,7 @@ public class NcclAvailabilityTests
         else
         {
             Assert.StartsWith("NCCL (libnccl.so.2) is not available: cannot load libnccl.so.2: ", NcclLibrary.UnavailableReason);
-            Assert.DoesNotContain('\n', NcclLibrary.UnavailableReason);
+            Assert.DoesNotContain('\n', NcclLibrary.UnavailableReason!);
         }
     }
 
