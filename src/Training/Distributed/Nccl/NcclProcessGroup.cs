@@ -40,6 +40,17 @@ public sealed class NcclProcessGroup : IProcessGroup
         (useAvg ? "" : " (sum then divide: ncclAvg needs NCCL 2.10)");
 
     /// <summary>
+    /// Whether this rank can use the nccl backend on <paramref name="device"/> (backend auto picks nccl when every
+    /// rank can): a CUDA device and a loadable libnccl.so.2. <paramref name="reason"/> says why not.
+    /// </summary>
+    public static bool CanRunOn(Device device, out string reason)
+    {
+        reason = device.type != DeviceType.CUDA ? $"the nccl backend needs a CUDA device, got {device}"
+            : NcclLibrary.UnavailableReason ?? "";
+        return reason.Length == 0;
+    }
+
+    /// <summary>
     /// A new unique id for rank 0 to publish (<c>IExperimentGrain.PublishRendezvous</c>) before anyone calls
     /// <see cref="Create"/>. Throws <see cref="NcclUnavailableException"/> where NCCL is missing.
     /// </summary>

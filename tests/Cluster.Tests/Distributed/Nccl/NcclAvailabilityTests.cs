@@ -40,6 +40,15 @@ public class NcclAvailabilityTests
     }
 
     [Fact]
+    public void TheAutoBackendCanTellWhetherNcclCanRunHere()
+    {
+        Assert.False(NcclProcessGroup.CanRunOn(CPU, out var cpuReason));
+        Assert.Equal("the nccl backend needs a CUDA device, got cpu", cpuReason);
+        Assert.Equal(NcclLoadable, NcclProcessGroup.CanRunOn(new Device(DeviceType.CUDA, 0), out var cudaReason));
+        Assert.Equal(NcclLibrary.UnavailableReason ?? "", cudaReason);
+    }
+
+    [Fact]
     public void CreateRefusesBadArgumentsBeforeTouchingNccl()
     {
         Assert.Equal("the nccl backend needs a CUDA device, got cpu (Parameter 'device')",
