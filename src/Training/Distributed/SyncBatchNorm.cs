@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,15 +33,14 @@ public static class SyncBatchNorm
     }
 
     /// <summary>
-    /// Rethrows what failed inside a backward pass on <paramref name="group"/> (a dead peer during the gradient
-    /// statistics' all-reduce). Autograd calls the backward from native code, where an exception would end the
+    /// Rethrows what failed inside a backward pass on <paramref name="group"/> (e.g. a dead peer during the gradient
+    /// statistics' all-reduce: a <see cref="GroupFaultException"/>). Autograd calls the backward from native code, where an exception would end the
     /// process, so the backward records it, returns NaN gradients and the next SyncBN forward (or this call, right
     /// after <c>backward()</c>) throws it.
     /// </summary>
     public static void ThrowIfBackwardFailed(IProcessGroup group)
     {
-        if (BackwardFaults.TryGetValue(group, out var fault))
-            throw fault as GroupFaultException ?? new GroupFaultException($"SyncBatchNorm backward failed: {fault.Message}", fault);
+        if (BackwardFaults.TryGetValue(group, out var fault)) ExceptionDispatchInfo.Throw(fault);
     }
 
     internal static void RecordBackwardFault(IProcessGroup group, Exception fault) => BackwardFaults.AddOrUpdate(group, fault);
