@@ -114,7 +114,7 @@ public class SyncBatchNormTests
     }
 
     [Fact]
-    public void ASingleRankGroupOrEvalModeIsPlainBatchNorm()
+    public void ASingleRankGroupIsPlainBatchNormWithoutCollectives()
     {
         var group = ThreadProcessGroup.Create(1)[0];
         using var synced = new BatchNorm2d(3) { SyncGroup = group };

@@ -31,7 +31,9 @@ internal sealed class NativeExports
         }
         catch (Exception error) when (error is DllNotFoundException or BadImageFormatException)
         {
-            reason = $"cannot load {library}: {error.Message}";
+            // .NET's message is a paragraph ending in the loader's own line, which is the one that says why.
+            var why = error.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+            reason = $"cannot load {library}: {why}";
             return null;
         }
     }

@@ -21,7 +21,8 @@ public sealed class NcclProcessGroup : IProcessGroup
     private readonly bool useAvg;
     private readonly NcclVersion version;
 
-    private NcclProcessGroup(NcclCommunicator communicator, Device device, int deviceIndex, NcclOptions options, NcclVersion version)
+    private NcclProcessGroup(NcclCommunicator communicator, Device device, int deviceIndex, NcclOptions options,
+        NcclVersion version, CancellationToken stop)
     {
         this.communicator = communicator;
         this.device = device;
@@ -29,7 +30,7 @@ public sealed class NcclProcessGroup : IProcessGroup
         this.options = options;
         this.version = version;
         useAvg = version.SupportsAvg;
-        watchdog = new NcclWatchdog(communicator, options.CollectiveTimeout, options.WatchdogInterval);
+        watchdog = new NcclWatchdog(communicator, options.CollectiveTimeout, options.WatchdogInterval, stop);
     }
 
     public int Rank => communicator.Rank;
@@ -38,6 +39,17 @@ public sealed class NcclProcessGroup : IProcessGroup
     public string Describe =>
         $"NCCL {version} all-reduce on cuda:{deviceIndex}, {WorldSize} ranks, {options.BucketBytes / (double)(1 << 20):0.#} MiB buckets" +
         (useAvg ? "" : " (sum then divide: ncclAvg needs NCCL 2.10)");
+
+    /// <summary>
+    /// Whether this rank can use the nccl backend on <paramref name="device"/> (backend auto picks nccl when every
+    /// rank can): a CUDA device and a loadable libnccl.so.2. <paramref name="reason"/> says why not.
+    /// </summary>
+    public static bool CanRunOn(Device device, out string reason)
+    {
+        reason = device.type != DeviceType.CUDA ? $"the nccl backend needs a CUDA device, got {device}"
+            : NcclLibrary.UnavailableReason ?? "";
+        return reason.Length == 0;
+    }
 
     /// <summary>
     /// A new unique id for rank 0 to publish (<c>IExperimentGrain.PublishRendezvous</c>) before anyone calls
@@ -50,7 +62,10 @@ public sealed class NcclProcessGroup : IProcessGroup
     /// all <paramref name="worldSize"/> ranks joined; a peer that does not join within the collective timeout gives a
     /// <see cref="CollectiveTimeoutException"/> (the blocked init call is abandoned on its thread).
     /// </summary>
-    public static NcclProcessGroup Create(int rank, int worldSize, byte[] uniqueId, Device device, NcclOptions? options = null)
+    /// <param name="stop">Stops the run: forming the group or a collective waiting for a peer then throws
+    /// <see cref="OperationCanceledException"/> at once (the communicator is aborted).</param>
+    public static NcclProcessGroup Create(int rank, int worldSize, byte[] uniqueId, Device device, NcclOptions? options = null,
+        CancellationToken stop = default)
     {
         options ??= NcclOptions.Default;
         if (device.type != DeviceType.CUDA)
@@ -70,14 +85,14 @@ public sealed class NcclProcessGroup : IProcessGroup
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
-            if (!init.Wait(options.CollectiveTimeout))
+            if (!init.Wait(options.CollectiveTimeout, stop))
                 throw new CollectiveTimeoutException(-1, options.CollectiveTimeout, $"ncclCommInitRank (rank {rank} of {worldSize})");
         }
         catch (AggregateException failed) when (failed.InnerException is { } inner)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(inner);
         }
-        return new NcclProcessGroup(init.Result, device, index, options, version);
+        return new NcclProcessGroup(init.Result, device, index, options, version, stop);
     }
 
     public void AllReduceMean(IReadOnlyList<Tensor> tensors)

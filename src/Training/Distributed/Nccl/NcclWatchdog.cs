@@ -4,31 +4,38 @@ namespace Cluster.Training.Distributed.Nccl;
 /// Watches one communicator from its own thread, as PyTorch's NCCL watchdog does: polls <c>ncclCommGetAsyncError</c>,
 /// and aborts the communicator when an error shows up or when the collective in flight runs past the timeout. The
 /// abort is what makes a hung native call or a kernel waiting for a dead peer return; the training thread then throws
-/// <see cref="Fault"/> (a <see cref="GroupFaultException"/>) instead of whatever the aborted call reported.
+/// <see cref="Fault"/> (a <see cref="GroupFaultException"/>) instead of whatever the aborted call reported. A stopped
+/// run (<c>stop</c> cancelled) aborts it the same way and the waiting call throws <see cref="OperationCanceledException"/>.
 /// </summary>
 internal sealed class NcclWatchdog : IDisposable
 {
     private readonly IAbortableCommunicator communicator;
     private readonly TimeSpan timeout;
     private readonly TimeSpan pollInterval;
+    private readonly CancellationToken stop;
     private readonly object gate = new();
     private readonly Thread thread;
     private readonly ManualResetEventSlim stopping = new();
     private string? operation;
     private DateTime deadline;
-    private volatile GroupFaultException? fault;
+    private volatile Exception? fault;
 
-    public NcclWatchdog(IAbortableCommunicator communicator, TimeSpan timeout, TimeSpan pollInterval)
+    public NcclWatchdog(IAbortableCommunicator communicator, TimeSpan timeout, TimeSpan pollInterval,
+        CancellationToken stop = default)
     {
         this.communicator = communicator;
         this.timeout = timeout;
         this.pollInterval = pollInterval;
+        this.stop = stop;
         thread = new Thread(Watch) { IsBackground = true, Name = "NCCL watchdog" };
         thread.Start();
     }
 
-    /// <summary>Why the communicator was aborted; null while it is healthy.</summary>
-    public GroupFaultException? Fault => fault;
+    /// <summary>
+    /// Why the communicator was aborted (a <see cref="GroupFaultException"/>, or an <see cref="OperationCanceledException"/>
+    /// when the run stopped); null while it is healthy.
+    /// </summary>
+    public Exception? Fault => fault;
 
     /// <summary>
     /// Runs <paramref name="enqueue"/> (the NCCL calls) then waits until <paramref name="finished"/> says the device
@@ -68,7 +75,7 @@ internal sealed class NcclWatchdog : IDisposable
     {
         while (!stopping.Wait(pollInterval))
         {
-            GroupFaultException? found;
+            Exception? found;
             try
             {
                 found = Check();
@@ -84,8 +91,9 @@ internal sealed class NcclWatchdog : IDisposable
         }
     }
 
-    private GroupFaultException? Check()
+    private Exception? Check()
     {
+        if (stop.IsCancellationRequested) return new OperationCanceledException("the run was stopped", stop);
         var error = communicator.AsyncError();
         if (error is not (NcclResult.Success or NcclResult.InProgress))
             return NcclErrors.AsyncError(error, SafeErrorString(error));

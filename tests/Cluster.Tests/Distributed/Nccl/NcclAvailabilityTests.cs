@@ -15,7 +15,11 @@ public class NcclAvailabilityTests
     {
         Assert.Equal(NcclLoadable, NcclLibrary.IsAvailable);
         if (NcclLoadable) Assert.Null(NcclLibrary.UnavailableReason);
-        else Assert.StartsWith("NCCL (libnccl.so.2) is not available: cannot load libnccl.so.2", NcclLibrary.UnavailableReason);
+        else
+        {
+            Assert.StartsWith("NCCL (libnccl.so.2) is not available: cannot load libnccl.so.2: ", NcclLibrary.UnavailableReason);
+            Assert.DoesNotContain('\n', NcclLibrary.UnavailableReason!);
+        }
     }
 
     [Fact]
@@ -33,6 +37,15 @@ public class NcclAvailabilityTests
     {
         Assert.Null(NcclApi.TryLoad("libc.so.6", out var reason));
         Assert.StartsWith("libc.so.6 lacks ncclGetUniqueId, ncclCommInitRank, ncclAllReduce", reason);
+    }
+
+    [Fact]
+    public void TheAutoBackendCanTellWhetherNcclCanRunHere()
+    {
+        Assert.False(NcclProcessGroup.CanRunOn(CPU, out var cpuReason));
+        Assert.Equal("the nccl backend needs a CUDA device, got cpu", cpuReason);
+        Assert.Equal(NcclLoadable, NcclProcessGroup.CanRunOn(new Device(DeviceType.CUDA, 0), out var cudaReason));
+        Assert.Equal(NcclLibrary.UnavailableReason ?? "", cudaReason);
     }
 
     [Fact]

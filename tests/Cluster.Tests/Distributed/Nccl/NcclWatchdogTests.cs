@@ -47,6 +47,18 @@ public class NcclWatchdogTests
     }
 
     [Fact]
+    public void AStoppedRunAbortsTheWaitingCollectiveWithACancellation()
+    {
+        var communicator = new FakeCommunicator();
+        using var stop = new CancellationTokenSource();
+        using var watchdog = new NcclWatchdog(communicator, TimeSpan.FromHours(1), Poll, stop.Token);
+
+        var error = Assert.ThrowsAny<OperationCanceledException>(() => watchdog.Run("NCCL all-reduce (mean)", stop.Cancel, () => false));
+        Assert.Equal(stop.Token, error.CancellationToken);
+        Assert.True(communicator.Aborted.IsSet);
+    }
+
+    [Fact]
     public void HealthyCollectivesFinishWithoutAnAbort()
     {
         var communicator = new FakeCommunicator();
