@@ -58,7 +58,7 @@ public sealed record BenchOptions(bool Quick, string OutPath, int? TorchThreads,
 
     public AllReduceBenchmark.Settings AllReduce => Quick
         ? new(Workers: [2], SizesMb: [4], Iterations: 3, Repeats: 3)
-        : new(Workers: [2, 3, 4], SizesMb: [4, 25, 100], Iterations: 5, Repeats: 3);
+        : new(Workers: [2, 3, 4], SizesMb: [4, 25, 100], Iterations: 3, Repeats: 3);
 
     public DataParallelStepBenchmark.Settings DataParallel => Quick
         ? new(VideosPerClass: 6, PerWorkerBatch: 4, Epochs: 3, Repeats: 1)
