@@ -27,7 +27,8 @@ public sealed class ThreeSiloCluster : IAsyncLifetime
 /// DataParallelFaultTests.cs). Equivalence: N workers × per-worker batch B train to the same
 /// parameters as one worker × batch N·B (gradients averaged by the ring all-reduce before every step), read from the
 /// final checkpoints in the cluster's blob store. The reference runs the engine in this process. The model is the
-/// demo TSN with BatchNorm in eval mode and no dropout, so a batch's gradient does not depend on how it is split.
+/// demo TSN without dropout and with BatchNorm either in eval mode or synchronised (SyncBN), so a batch's gradient does
+/// not depend on how it is split.
 /// </summary>
 [Collection(GlobalTorchRandomCollection.Name)] // the in-process reference needs torch's global generator alone
 public sealed partial class DataParallelClusterTests(ThreeSiloCluster fixture) : IClassFixture<ThreeSiloCluster>, IDisposable
@@ -38,15 +39,20 @@ public sealed partial class DataParallelClusterTests(ThreeSiloCluster fixture) :
     // 3 classes × 5 videos, one per class for validation: 12 training clips, whole global batches for N = 2 and 3.
     private readonly DemoDataset small = DemoDataset.Create("dp-equivalence-", classes: 3, videosPerClass: 5, seed: 11, frames: 8);
 
+    /// <param name="syncBn">false: BatchNorm in eval mode (norm_eval); true: BatchNorm trains on batch statistics,
+    /// synchronised over the group (distributed.sync_bn), against plain BatchNorm on the whole batch.</param>
     [Theory]
-    [InlineData(2)]
-    [InlineData(3)]
-    public async Task N_workers_with_batch_B_end_with_the_parameters_of_one_worker_with_batch_N_times_B(int workers)
+    [InlineData(2, false)]
+    [InlineData(3, false)]
+    [InlineData(2, true)]
+    public async Task N_workers_with_batch_B_end_with_the_parameters_of_one_worker_with_batch_N_times_B(int workers, bool syncBn)
     {
         var cluster = fixture.Cluster;
         await cluster.EnsureRunningAsync(workers);
-        string parallel = DataParallelRuns.WriteConfig(small, $"parallel-{workers}", PerWorkerBatch, EquivalenceEpochs, $"workers: {workers}");
-        string single = DataParallelRuns.WriteConfig(small, $"single-{workers}", workers * PerWorkerBatch, EquivalenceEpochs);
+        string name = $"{workers}{(syncBn ? "-syncbn" : "")}";
+        string parallel = DataParallelRuns.WriteConfig(small, $"parallel-{name}", PerWorkerBatch, EquivalenceEpochs,
+            $"workers: {workers}\ndistributed: {{sync_bn: {(syncBn ? "true" : "false")}}}", normEval: !syncBn);
+        string single = DataParallelRuns.WriteConfig(small, $"single-{name}", workers * PerWorkerBatch, EquivalenceEpochs, normEval: !syncBn);
 
         string id = DataParallelRuns.Submit(await cluster.GatewaysAsync(), parallel);
         var done = await DataParallelRuns.Completed(cluster, id);
@@ -56,7 +62,7 @@ public sealed partial class DataParallelClusterTests(ThreeSiloCluster fixture) :
         Assert.Equal(Enumerable.Range(0, workers), done.Workers.Select(w => w.Rank).Order());
         Assert.Equal(Enumerable.Range(1, EquivalenceEpochs), done.History.Select(h => h.Epoch));
 
-        string referenceDir = Path.Combine(small.Root, $"reference-{workers}");
+        string referenceDir = Path.Combine(small.Root, $"reference-{name}");
         var reference = TrainingJob.Prepare(ConfigLoader.Load(single), referenceDir, "cpu").Run();
         Assert.Equal(EquivalenceEpochs, reference.EpochsRun);
 

@@ -19,9 +19,10 @@ internal static class DataParallelRuns
     /// The demo TSN (ResNet-18 at 1/8 width) made batch-size independent and deterministic: BatchNorm in eval mode
     /// (norm_eval: running statistics, so a worker's half batch normalises like the whole batch), no dropout, no random
     /// augmentation (centre crops, no flip), one loader thread. <paramref name="group"/> is extra top-level YAML
-    /// (workers, min_workers, distributed). Returns the config file, written into the data set's folder.
+    /// (workers, min_workers, distributed). <paramref name="normEval"/> false trains BatchNorm on batch statistics
+    /// (batch-size dependent unless the group uses SyncBN). Returns the config file, written into the data set's folder.
     /// </summary>
-    public static string WriteConfig(DemoDataset data, string name, int batchSize, int epochs, string group = "")
+    public static string WriteConfig(DemoDataset data, string name, int batchSize, int epochs, string group = "", bool normEval = true)
     {
         string demo = DemoDataset.Config("demo/tsn_tiny_synth.yaml");
         string Loader(string split, string list, int batch) => $$"""
@@ -44,7 +45,7 @@ internal static class DataParallelRuns
             $"_base_: {demo}",
             group,
             "model:",
-            "  backbone: {norm_eval: true}",
+            $"  backbone: {{norm_eval: {(normEval ? "true" : "false")}}}",
             $"  cls_head: {{num_classes: {data.Result.Classes.Count}, dropout_ratio: 0}}",
             Loader("train", data.Result.TrainList!, batchSize),
             Loader("val", data.Result.ValList!, 4),
