@@ -69,6 +69,11 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
         }
         if (group is { WorldSize: > 1 })
         {
+            if (options.Distributed.SyncBn)
+            {
+                int layers = SyncBatchNormConverter.Convert(model, group);
+                Emit(new TrainingMessage($"distributed.sync_bn: {layers} BatchNorm layer(s) share batch statistics across the {group.WorldSize} ranks"));
+            }
             AgreeOnStart(group, context);
             group.BroadcastFromRankZero(ModelState());
             Emit(new TrainingMessage($"parameters and buffers broadcast from rank 0 to {group.WorldSize - 1} other rank(s)"));
