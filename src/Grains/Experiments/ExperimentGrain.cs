@@ -340,9 +340,7 @@ public sealed class ExperimentGrain(
             try
             {
                 var status = await GrainFactory.GetGrain<IGpuWorkerGrain>(w.WorkerKey).GetStatus().WaitAsync(settings.WorkerStatusTimeout);
-                return status.Busy && status.ExperimentId == Id && status.Generation == generation
-                    ? $"it is still busy with generation {generation} after being stopped"
-                    : null;
+                return ExperimentLedger.HungAfterStop(status, Id, generation);
             }
             catch (Exception e)
             {
@@ -367,7 +365,7 @@ public sealed class ExperimentGrain(
             try
             {
                 var status = await GrainFactory.GetGrain<IGpuWorkerGrain>(key).GetStatus().WaitAsync(settings.WorkerStatusTimeout);
-                return !(status.Busy && status.ExperimentId == Id);
+                return ExperimentLedger.MayRejoin(status, Id);
             }
             catch
             {
