@@ -44,12 +44,6 @@ public sealed class ExperimentConfig
     public object? MinWorkers { get; init; }
     public object? MaxWorkers { get; init; }
 
-    // The data-parallel group size of a cluster run: the client reads them into the submission (checked there); a run
-    // in one process ignores them.
-    public int? Workers { get; init; }
-    public int? MinWorkers { get; init; }
-    public int? MaxWorkers { get; init; }
-
     // Accepted for MMAction2 compatibility; they configure MMEngine machinery this engine does not have
     // (registry scopes, visual backends) or that it fixes (log format and level).
     public string? DefaultScope { get; init; }

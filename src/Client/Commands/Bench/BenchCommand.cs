@@ -53,7 +53,7 @@ internal static class BenchCommand
             await using var connection = await ClusterOptions.Connect(parse, gateway, cancellation.Token);
             var registry = connection.Client.GetGrain<IClusterRegistryGrain>(0);
             string groupId = $"bench-allreduce-{Guid.NewGuid():N}"[..24];
-            var slots = await registry.Allocate(groupId, n, null);
+            var slots = await registry.Allocate(groupId, n, n, null);
             try
             {
                 if (slots.Count < n) throw new ArgumentException($"--workers {n}: the cluster has {await FreeSlots(registry)} free slots (a benchmark takes {n} of one kind)");
