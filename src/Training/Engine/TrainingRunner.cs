@@ -261,11 +261,14 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
         hooks.Add(new ParamSchedulerHook(schedulers));
         if (options.DefaultHooks.Checkpoint is { } checkpoint)
         {
-            if (options.CheckpointWriter is null)
+            // Every rank can load a checkpoint (resume); only rank 0 saves them.
+            if (options.ProcessGroup is { Rank: > 0 } group)
             {
-                Emit(new TrainingMessage(options.ProcessGroup is { Rank: > 0 } group
-                    ? $"rank {group.Rank}: checkpoints are saved by rank 0 only"
-                    : "no checkpoint writer: checkpoints are not saved"));
+                Emit(new TrainingMessage($"rank {group.Rank}: checkpoints are saved by rank 0 only"));
+            }
+            else if (options.CheckpointWriter is null)
+            {
+                Emit(new TrainingMessage("no checkpoint writer: checkpoints are not saved"));
             }
             else
             {
