@@ -116,6 +116,11 @@ public class SweepSpecLoaderTests : IDisposable
     }
 
     [Fact]
+    public void AMisspeltMiddleSegmentIsSuggestedWithTheRestOfThePath() =>
+        Assert.EndsWith("search_space.optim_wrapper.optimzer.lr: not a key of the config (did you mean 'optim_wrapper.optimizer.lr'?)",
+            Reject($"search_space:\n  optim_wrapper.optimzer.lr: {{type: uniform, lower: 0.1, upper: 0.2}}\n{SweepSpecFiles.MinimalSweep}").Message);
+
+    [Fact]
     public void ASearchKeyNamingASectionIsRejected() =>
         Assert.Contains("search_space.optim_wrapper.optimizer: names a mapping in the config",
             Reject($"search_space:\n  optim_wrapper.optimizer: {{type: choice, values: [1]}}\n{SweepSpecFiles.MinimalSweep}").Message);
@@ -198,4 +203,9 @@ public class SweepSpecLoaderTests : IDisposable
         var error = Reject($"search_space:\n  {entry}\n{SweepSpecFiles.MinimalSweep}");
         Assert.Contains($"spec.yaml: search_space.{key}: the trial config is invalid with {key} = {value}: ", error.Message);
     }
+
+    [Fact]
+    public void TheTrialConfigErrorSaysWhatTheEngineRejected() =>
+        Assert.EndsWith("spec.yaml: search_space.train_cfg.max_epochs: the trial config is invalid with train_cfg.max_epochs = 0: must be at least 1, got 0",
+            Reject($"search_space:\n  train_cfg.max_epochs: {{type: randint, lower: 0, upper: 3}}\n{SweepSpecFiles.MinimalSweep}").Message);
 }
