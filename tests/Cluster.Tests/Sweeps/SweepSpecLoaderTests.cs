@@ -89,6 +89,16 @@ public class SweepSpecLoaderTests : IDisposable
     }
 
     [Fact]
+    public void ASearchKeyMayIndexIntoAList()
+    {
+        // As with --set, an integer segment indexes a list: the first param_scheduler's gamma.
+        var spec = Load($"search_space:\n  param_scheduler.0.gamma: {{type: uniform, lower: 0.1, upper: 0.5}}\n{SweepSpecFiles.MinimalSweep}");
+        var trial = ConfigLoader.LoadMerged(spec.TrialConfigYaml(new Dictionary<string, object> { ["param_scheduler.0.gamma"] = 0.25 }), "t");
+        Assert.Equal(0.25, trial.Get("param_scheduler.0.gamma"));
+        Assert.Equal("MultiStepLR", trial.Get("param_scheduler.0.type"));
+    }
+
+    [Fact]
     public void TheSpecTextReadsBackToTheSameSpec()
     {
         var spec = Load($"{SweepSpecFiles.LrSpace}\nsweep: {{metric: acc/top1, mode: max, num_samples: 4, scheduler: {{type: median_stopping}}}}");
