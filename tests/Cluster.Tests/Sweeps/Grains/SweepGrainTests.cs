@@ -3,6 +3,7 @@ using Cluster.Abstractions.Sweeps;
 using Cluster.Grains.Sweeps;
 using Cluster.Tests.Experiments;
 using Cluster.Tests.Grains;
+using Orleans;
 using Orleans.Runtime;
 
 namespace Cluster.Tests.Sweeps.Grains;
@@ -158,6 +159,40 @@ public sealed class SweepGrainTests : IDisposable
         var logs = await host.Experiment("fail-1-t000-r1").GetLogs(0, 10_000);
         Assert.Contains(logs.Lines, l => l.Contains("experiments/fail-1-t000/"));
         Assert.Equal((SweepState.Completed, "all 1 trials ended"), (done.State, done.Reason));
+    }
+
+    [Fact]
+    public async Task Killing_the_silo_of_the_sweep_grain_loses_no_completed_trial_and_the_sweep_finishes()
+    {
+        await using var host = await ClusterTestHost.StartAsync();
+        await host.RegisterCpuSlot(host.Primary);
+        // Activate candidates until one lives on the silo the test can kill.
+        var management = host.Client.GetGrain<IManagementGrain>(0);
+        ISweepGrain? sweep = null;
+        for (int i = 0; i < 16 && sweep is null; i++)
+        {
+            var candidate = host.Client.GetGrain<ISweepGrain>($"kill-{i}");
+            await Assert.ThrowsAsync<UnknownSweepException>(() => candidate.GetStatus());
+            var onSecondary = await management.GetDetailedGrainStatistics(null, [host.Secondary.SiloAddress]);
+            if (onSecondary.Any(g => g.GrainId == candidate.GetGrainId())) sweep = candidate;
+        }
+        Assert.NotNull(sweep);
+        var id = sweep.GetPrimaryKeyString();
+        var yaml = SweepSpecs.Yaml(data, epochs: 1, ["optim_wrapper.optimizer.lr: {type: grid, values: [0.01, 0.02, 0.03]}"],
+            Settings("grid", 1, concurrent: 1, "{type: fifo}"));
+
+        await sweep.Submit(SweepSpecs.Submission(yaml));
+        var before = await WaitFor(host, id, s => s.Trials.Count > 0 && s.Trials[0].State == TrialState.Completed, "a completed trial");
+        Assert.Equal(SweepState.Running, before.State);
+        Assert.NotEqual(TrialState.Completed, before.Trials[^1].State);
+        await host.KillSiloAsync(host.Secondary);
+        var done = await WaitFor(host, id, s => s.State.IsTerminal(), "an end");
+
+        Assert.Equal((SweepState.Completed, 3), (done.State, done.Trials.Count));
+        Assert.All(done.Trials, t => Assert.Equal((TrialState.Completed, 1), (t.State, t.Epoch)));
+        Assert.Equal(before.Trials[0].History, done.Trials[0].History);
+        Assert.Equal(before.Trials[0].Parameters, done.Trials[0].Parameters);
+        Assert.Equal(["0.01", "0.02", "0.03"], done.Trials.Select(t => t.Parameters["optim_wrapper.optimizer.lr"]));
     }
 
     [Fact]
