@@ -17,6 +17,7 @@ public static class CommandLine
         foreach (var command in ExperimentCommands.Create(output, error)) root.Subcommands.Add(command);
         root.Subcommands.Add(TopCommand.Create(output, error));
         root.Subcommands.Add(SiloCommand.Create(output, error));
+        root.Subcommands.Add(Commands.Bench.BenchCommand.Create(output, error));
         return root;
     }
 
