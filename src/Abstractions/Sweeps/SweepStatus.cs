@@ -33,7 +33,8 @@ public sealed record SweepStatus
 
 /// <summary>One trial. Its metric history is kept whatever its end (stopped, failed and retried trials too).</summary>
 /// <param name="Id">The trial's id, <c>{sweep}-t{NNN}</c>; the first experiment has the same id.</param>
-/// <param name="Parameters">Search key path → value as YAML scalar text (invariant culture; numbers round-trip).</param>
+/// <param name="Parameters">Search key path → value as YAML scalar text (<c>TrialParameters.ToYamlText</c>: a float
+/// keeps its '.', a string is double-quoted; <c>TrialParameters.FromYamlText</c> reads back the typed value).</param>
 /// <param name="ExperimentId">The experiment running it now (a retry: <c>{Id}-r{k}</c>); null before it started.</param>
 /// <param name="Failures">Failed attempts so far (retries are made up to max_failures).</param>
 /// <param name="Epoch">The last epoch that reported a validation (0: none yet).</param>
