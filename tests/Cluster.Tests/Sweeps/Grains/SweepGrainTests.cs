@@ -196,6 +196,32 @@ public sealed class SweepGrainTests : IDisposable
     }
 
     [Fact]
+    public async Task Cancelling_a_sweep_cancels_its_trials_experiments_and_frees_the_slot()
+    {
+        await using var host = await ClusterTestHost.StartAsync(silos: 1);
+        await host.RegisterCpuSlot(host.Primary);
+        var sweep = host.Client.GetGrain<ISweepGrain>("cancel-1");
+        var yaml = SweepSpecs.Yaml(data, epochs: 50, ["optim_wrapper.optimizer.lr: {type: uniform, lower: 0.01, upper: 0.1}"],
+            Settings("random", 4, concurrent: 2, "{type: fifo}"));
+        await sweep.Submit(SweepSpecs.Submission(yaml));
+        await WaitFor(host, "cancel-1", s => s.Trials.Any(t => t.State == TrialState.Running), "a running trial");
+
+        var cancelled = await sweep.Cancel("user asked");
+
+        Assert.Equal((SweepState.Cancelled, "user asked", 2), (cancelled.State, cancelled.Reason, cancelled.Trials.Count));
+        foreach (var trial in cancelled.Trials)
+        {
+            Assert.Equal((TrialState.Cancelled, "the sweep ended: user asked"), (trial.State, trial.Reason));
+            var run = await host.Experiment(trial.ExperimentId!).GetStatus();
+            Assert.Equal((ExperimentState.Cancelled, "the sweep ended: user asked"), (run.State, run.Reason));
+        }
+        var view = await host.Registry.GetView();
+        Assert.All(view.Silos.SelectMany(s => s.Slots), slot => Assert.Null(slot.ExperimentId));
+        Assert.Equal(SweepState.Cancelled, Assert.Single(await host.Client.GetGrain<ISweepIndexGrain>(0).List()).State);
+        Assert.Equal(SweepState.Cancelled, (await sweep.Cancel("again")).State);
+    }
+
+    [Fact]
     public async Task A_bad_spec_or_more_workers_than_the_cluster_has_is_rejected_and_nothing_is_stored()
     {
         await using var host = await ClusterTestHost.StartAsync(silos: 1);
