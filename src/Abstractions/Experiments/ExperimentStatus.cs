@@ -9,7 +9,10 @@ public sealed record ExperimentStatus
     /// <summary>Why it failed or was cancelled, or what it waits for while Pending.</summary>
     [Id(2)] public string? Reason { get; init; }
     [Id(3)] public required string ConfigName { get; init; }
+    /// <summary>The most workers the group takes (<c>workers</c> / <c>max_workers</c>).</summary>
     [Id(4)] public int RequestedWorkers { get; init; }
+    /// <summary>The fewest workers the group trains with (<c>min_workers</c>); below it the run waits.</summary>
+    [Id(18)] public int MinWorkers { get; init; }
     [Id(5)] public IReadOnlyList<WorkerAssignment> Workers { get; init; } = [];
     /// <summary>Bumped every time the worker group is (re)formed; reports of older generations are ignored.</summary>
     [Id(6)] public int Generation { get; init; }
@@ -69,6 +72,8 @@ public sealed record BestMetric(
     [property: Id(2)] int Epoch);
 
 /// <summary>A checkpoint in the artifact store: its key and URI, SHA-256 of the bytes, size and training position.</summary>
+/// <param name="ItersPerEpoch">Iterations per epoch of the run that wrote it (0: not known); a group of another world size
+/// resuming from it recounts its position in epochs.</param>
 [GenerateSerializer, Immutable]
 public sealed record CheckpointRef(
     [property: Id(6)] string Key,
@@ -77,4 +82,5 @@ public sealed record CheckpointRef(
     [property: Id(2)] long Bytes,
     [property: Id(3)] int Epoch,
     [property: Id(4)] long Iteration,
-    [property: Id(5)] bool IsBest);
+    [property: Id(5)] bool IsBest,
+    [property: Id(7)] int ItersPerEpoch = 0);

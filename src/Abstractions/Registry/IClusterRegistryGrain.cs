@@ -3,8 +3,8 @@ using Cluster.Abstractions.Experiments;
 namespace Cluster.Abstractions.Registry;
 
 /// <summary>
-/// The cluster's silos and compute slots (free/busy) and its experiment index; key 0. Allocation is all-or-nothing in
-/// one grain turn, so two experiments never hold half of what each needs (no deadlock).
+/// The cluster's silos and compute slots (free/busy) and its experiment index; key 0. Allocation takes at least the
+/// minimum or nothing, in one grain turn, so two experiments never hold half of what each needs (no deadlock).
 /// </summary>
 public interface IClusterRegistryGrain : IGrainWithIntegerKey
 {
@@ -12,10 +12,14 @@ public interface IClusterRegistryGrain : IGrainWithIntegerKey
     Task RegisterSilo(SiloRegistration silo);
 
     /// <summary>
-    /// Leases <paramref name="count"/> free slots of <paramref name="deviceKind"/> (null: any, CUDA first) on live silos to
-    /// an experiment, or none at all when fewer are free. A repeated call by the same experiment returns its lease.
+    /// Leases between <paramref name="minCount"/> and <paramref name="maxCount"/> slots of <paramref name="deviceKind"/>
+    /// (null: any, CUDA first) on live silos to an experiment: as many free ones as there are up to the most, or none at
+    /// all when fewer than <paramref name="minCount"/> are free. Slots it already holds count (a repeated call returns its
+    /// lease, grown toward the most if more became free). <paramref name="exclude"/>: worker keys not to lease (a hung
+    /// worker kept out of the experiment's next group).
     /// </summary>
-    Task<IReadOnlyList<SlotInfo>> Allocate(string experimentId, int count, string? deviceKind);
+    Task<IReadOnlyList<SlotInfo>> Allocate(string experimentId, int minCount, int maxCount, string? deviceKind,
+        IReadOnlyCollection<string>? exclude = null);
 
     /// <summary>Frees every slot leased to the experiment.</summary>
     Task Release(string experimentId);

@@ -17,14 +17,15 @@ internal static class TrainCommand
         var set = CommonOptions.Set();
         var json = CommonOptions.Json();
         var device = CommonOptions.Device();
-        var workers = new Option<int>("--workers") { Description = "Compute slots to train on", DefaultValueFactory = _ => 1 };
+        var workers = new Option<int?>("--workers") { Description = "Compute slots to train on data-parallel, at most (default: the config's workers / max_workers, else 1)" };
+        var minWorkers = new Option<int?>("--min-workers") { Description = "The fewest slots the run trains with; below it, it waits (default: the config's min_workers, else --workers)" };
         var detach = new Option<bool>("--detach") { Description = "Print the experiment id and return at once" };
         var gateway = ClusterOptions.Gateway();
         var inProcess = new Option<bool>("--in-process") { Description = "Train in this process into a work_dir, without a cluster" };
         var workDir = new Option<string?>("--work-dir") { Description = "With --in-process: where checkpoints and logs go (default: work_dirs/<config name>)" };
         var train = new Command("train", "Train a model from a config on the cluster, following it live")
         {
-            file, set, workers, detach, json, device, gateway, inProcess, workDir,
+            file, set, workers, minWorkers, detach, json, device, gateway, inProcess, workDir,
         };
         train.SetAction(parse => CommandErrors.Run(error, async () =>
         {
@@ -37,7 +38,7 @@ internal static class TrainCommand
             if (parse.GetValue(workDir) is { } dir)
                 throw new ArgumentException($"--work-dir {dir}: only with --in-process; a cluster run keeps its files in the artifact store");
             var prepared = ExperimentSubmission.Prepare(parse.GetValue(file)!, parse.GetValue(set) ?? [], parse.GetValue(workers),
-                parse.GetValue(device), Directory.GetCurrentDirectory());
+                parse.GetValue(device), Directory.GetCurrentDirectory(), parse.GetValue(minWorkers));
             using var cancellation = new CtrlC();
             await using var connection = await ClusterOptions.Connect(parse, gateway, cancellation.Token);
             return await ExperimentRun.Submit(connection, prepared, parse.GetValue(detach), parse.GetValue(json), output, error,

@@ -29,7 +29,7 @@ internal static class ExperimentView
         }
         else if (!status.State.IsTerminal())
         {
-            rows.Add(new Text(status.Reason is { } waiting ? $"waiting: {waiting}" : "waiting for the first iteration"));
+            rows.Add(new Text(status.Reason is { } reason ? Waiting(reason) : "waiting for the first iteration"));
         }
         if (status.Workers.Count > 0) rows.Add(Workers(status));
         if (status.Metrics.Count > 0) rows.Add(new Text($"val: {Format.Metrics(status.Metrics)}"));
@@ -38,14 +38,26 @@ internal static class ExperimentView
         return new Rows(rows);
     }
 
+    /// <summary>A reason that already says what it waits for ("waiting for workers: 1 of min 2 free") is shown as it is.</summary>
+    private static string Waiting(string reason) =>
+        reason.StartsWith("waiting", StringComparison.Ordinal) ? reason : $"waiting: {reason}";
+
     private static Table Workers(ExperimentStatus status)
     {
-        var table = new Table().Border(TableBorder.Simple).AddColumns("rank", "device", "silo", "worker");
+        var table = new Table().Border(TableBorder.Simple).AddColumns("rank", "device", "silo", "worker")
+            .Title(Markup.Escape(Group(status)));
         foreach (var worker in status.Workers.OrderBy(w => w.Rank))
             table.AddRow(worker.Rank.ToString(CultureInfo.InvariantCulture), Markup.Escape(worker.Device),
                 Markup.Escape(worker.Silo), Markup.Escape(worker.WorkerKey));
         return table;
     }
+
+    /// <summary>"group generation 3: 2 workers (min 1, max 4)"; the range only when it is one.</summary>
+    internal static string Group(ExperimentStatus s) => FormattableString.Invariant(
+        $"group generation {s.Generation}: {s.Workers.Count} worker{(s.Workers.Count == 1 ? "" : "s")}")
+        + (s.MinWorkers > 0 && s.MinWorkers != s.RequestedWorkers
+            ? FormattableString.Invariant($" (min {s.MinWorkers}, max {s.RequestedWorkers})")
+            : FormattableString.Invariant($" of {s.RequestedWorkers}"));
 
     internal static string Numbers(LiveProgress p) => FormattableString.Invariant(
         $"loss {p.Loss:0.0000}  lr {p.LearningRate:0.0000e+00}  clips/s {p.ClipsPerSecond:0.0}  ETA {Format.Span(p.Eta)}");

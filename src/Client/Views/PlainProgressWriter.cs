@@ -8,17 +8,21 @@ namespace Cluster.Client.Views;
 internal sealed class PlainProgressWriter(TextWriter output)
 {
     private ExperimentState? lastState;
+    private string? lastReason;
     private string? lastWorkers;
     private long lastIteration = -1;
     private int lastValidatedEpoch = -1;
 
     public void Show(ExperimentStatus status)
     {
-        var workers = string.Join(", ", status.Workers.OrderBy(w => w.Rank).Select(w => $"{w.Device}@{w.Silo}"));
-        if (status.State != lastState && !status.State.IsTerminal())
+        // The same slots re-formed under a new generation are a change worth a line too.
+        var workers = status.Workers.Count == 0 ? ""
+            : string.Join(", ", status.Workers.OrderBy(w => w.Rank).Select(w => $"{w.Device}@{w.Silo}")) + $" (generation {status.Generation})";
+        // A waiting run's reason changes as slots come and go ("waiting for workers: 1 of min 2 free").
+        if ((status.State != lastState || status.Reason != lastReason) && !status.State.IsTerminal())
             output.WriteLine(Format.StateLine(status));
         if (workers.Length > 0 && workers != lastWorkers)
-            output.WriteLine($"{status.Id} workers: {workers} (generation {status.Generation})");
+            output.WriteLine($"{status.Id} workers: {workers}");
         // In the order they happened: an epoch's iterations, then its validation, then the next epoch's iterations.
         var progress = status.Progress is { } p && p.GlobalIteration != lastIteration ? p : null;
         var validated = status.History.LastOrDefault(h => h.Metrics.Count > 0) is { } v && v.Epoch != lastValidatedEpoch ? v : null;
@@ -32,6 +36,7 @@ internal sealed class PlainProgressWriter(TextWriter output)
         if (status.State.IsTerminal() && status.State != lastState)
             output.WriteLine(Format.StateLine(status));
         lastState = status.State;
+        lastReason = status.Reason;
         lastWorkers = workers;
     }
 

@@ -12,7 +12,9 @@ internal static class StatusText
         output.WriteLine($"config:      {s.ConfigName}");
         output.WriteLine($"state:       {s.State}" + (s.Reason is { } reason ? $" ({reason})" : ""));
         output.WriteLine($"created:     {Format.Time(s.CreatedAt)}  started: {Format.Time(s.StartedAt)}  ended: {Format.Time(s.EndedAt)}");
-        output.WriteLine(FormattableString.Invariant($"workers:     {s.Workers.Count}/{s.RequestedWorkers}  generation {s.Generation}  restarts {s.Restarts}"));
+        output.WriteLine(FormattableString.Invariant($"workers:     {s.Workers.Count}/{s.RequestedWorkers}")
+                         + (s.MinWorkers > 0 && s.MinWorkers != s.RequestedWorkers ? FormattableString.Invariant($" (min {s.MinWorkers})") : "")
+                         + FormattableString.Invariant($"  generation {s.Generation}  restarts {s.Restarts}"));
         if (s.GrainSilo is { } grainSilo) output.WriteLine($"grain:       on silo {grainSilo}");
         foreach (var w in s.Workers.OrderBy(w => w.Rank))
             output.WriteLine(FormattableString.Invariant($"  rank {w.Rank}: {w.Device} on silo {w.Silo} ({w.WorkerKey})"));

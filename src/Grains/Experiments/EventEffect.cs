@@ -7,6 +7,8 @@ public enum EventEffect
     None,
     /// <summary>History, metrics or checkpoints changed: write the state.</summary>
     Persist,
+    /// <summary>A worker failed retryably (a peer died or hung): stop the group and re-form it from the last checkpoint.</summary>
+    Regroup,
     /// <summary>The run reached a terminal state: write, free its slots, stop supervising.</summary>
     Ended,
 }

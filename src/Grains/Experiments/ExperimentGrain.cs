@@ -1,6 +1,7 @@
 using Cluster.Abstractions.Experiments;
 using Cluster.Abstractions.Registry;
 using Cluster.Abstractions.Workers;
+using Cluster.Grains.Registry;
 using Cluster.Training.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -10,9 +11,11 @@ using Orleans.Runtime;
 namespace Cluster.Grains.Experiments;
 
 /// <summary>
-/// One training run. Thin over <see cref="ExperimentLedger"/>: allocates slots through the registry, starts its
-/// workers, applies their reports, and supervises them with a grain timer (heartbeats; a lost worker restarts the group
-/// from the last checkpoint). A reminder brings a live run back on a surviving silo after its own silo died.
+/// One training run. Thin over <see cref="ExperimentLedger"/>: allocates between min_workers and workers slots through
+/// the registry, starts its data-parallel group, applies their reports (training events from rank 0 only), and
+/// supervises them with a grain timer. A lost heartbeat or a retryable failure of any rank re-forms the group: all its
+/// workers are stopped, a worker that does not stop (hung) is kept out, and a new generation resumes from the last
+/// checkpoint on whatever is free. A reminder brings a live run back on a surviving silo after its own silo died.
 /// <see cref="Report"/> interleaves with every other call, so state changes between awaits are kept synchronous and
 /// each await is followed by a re-check of state and generation.
 /// </summary>
@@ -30,6 +33,8 @@ public sealed class ExperimentGrain(
     private IGrainTimer? timer;
     private LiveProgress? progress;
     private int misses;
+    // Ranks above 0 that reported the end of this generation: idle by design while rank 0 finishes, not lost.
+    private readonly HashSet<string> finished = [];
     // Only the current generation's is kept: a new generation makes its rank 0 publish a fresh one.
     private (int Generation, byte[] Bytes)? rendezvous;
 
@@ -68,7 +73,9 @@ public sealed class ExperimentGrain(
             CreatedAt = DateTimeOffset.UtcNow,
             MaxEpochs = maxEpochs,
         };
-        Log($"submitted {spec.ConfigName}: {spec.Workers} worker(s), device kind {spec.DeviceKind ?? "any"}");
+        Log($"submitted {spec.ConfigName}: "
+            + (spec.EffectiveMinWorkers == spec.Workers ? $"{spec.Workers} worker(s)" : $"{spec.EffectiveMinWorkers} to {spec.Workers} workers")
+            + $", device kind {spec.DeviceKind ?? "any"}");
         try
         {
             await Persist();
@@ -117,22 +124,31 @@ public sealed class ExperimentGrain(
         if (!Record.Exists || Record.State != ExperimentState.Running || report.Generation != Record.Generation
             || report.ExperimentId != Id)
             return;
+        if (ExperimentLedger.RankOf(Record, report.WorkerKey) is not { } rank) return;
         var effect = EventEffect.None;
         var now = DateTimeOffset.UtcNow;
+        RunFailed? retryable = null;
         foreach (var @event in report.Events)
         {
             if (@event is ProgressReported reported)
             {
-                progress = reported.Progress;
+                if (rank == 0) progress = reported.Progress;
                 continue;
             }
-            var applied = ExperimentLedger.Apply(Record, @event, now, settings.MaxLogLines);
+            if (@event is RunFinished && rank != 0) finished.Add(report.WorkerKey);
+            var applied = ExperimentLedger.ApplyFrom(Record, report.WorkerKey, @event, now, settings.MaxLogLines);
             if (applied > effect) effect = applied;
-            if (applied == EventEffect.Ended) break;
+            if (applied == EventEffect.Regroup) retryable = (RunFailed)@event;
+            if (applied >= EventEffect.Regroup) break;
         }
         if (effect == EventEffect.Ended)
         {
             await Finish();
+            return;
+        }
+        if (effect == EventEffect.Regroup)
+        {
+            await Regroup($"rank {rank} ({report.WorkerKey}) failed: {retryable!.Error}");
             return;
         }
         if (effect == EventEffect.Persist) await Persist();
@@ -159,8 +175,12 @@ public sealed class ExperimentGrain(
     {
         Log($"run {Record.State.ToString().ToLowerInvariant()}{(Record.Reason is { } reason ? $": {reason}" : "")}");
         progress = null;
+        rendezvous = null;
         StopSupervising();
         await Persist();
+        // A rank that failed ends the run: the others would wait on it in their next collective. (After a completed run
+        // every rank has ended its last step by itself.)
+        if (Record.State == ExperimentState.Failed && Record.Workers.Count > 1) await StopWorkers(Record.Workers.ToList());
         await Registry.Release(Id);
         await Track();
         await ForgetReminder();
@@ -183,11 +203,16 @@ public sealed class ExperimentGrain(
         }
     }
 
-    /// <summary>Allocates the group (all slots or none) and starts every worker on a new generation.</summary>
+    /// <summary>
+    /// Allocates the group (between min_workers and workers slots, or none) and starts every worker on a new generation.
+    /// </summary>
     private async Task TryStart()
     {
         var spec = Record.Spec!;
-        var slots = await Registry.Allocate(Id, spec.Workers, spec.DeviceKind);
+        await ReadmitExcluded();
+        if (Record.State != ExperimentState.Pending) return;
+        var excluded = Record.Excluded.ToList();
+        var slots = await Registry.Allocate(Id, spec.EffectiveMinWorkers, spec.Workers, spec.DeviceKind, excluded);
         if (Record.State != ExperimentState.Pending)
         {
             if (Record.State.IsTerminal()) await Registry.Release(Id);
@@ -195,8 +220,10 @@ public sealed class ExperimentGrain(
         }
         if (slots.Count == 0)
         {
-            if (Record.Reason == ExperimentLedger.WaitingForSlot) return;
-            Record.Reason = ExperimentLedger.WaitingForSlot;
+            var waiting = ExperimentLedger.Waiting(spec, spec.Workers == 1 ? 0
+                : SlotAllocator.Available(await Registry.GetView(), Id, spec.DeviceKind, excluded));
+            if (Record.State != ExperimentState.Pending || Record.Reason == waiting) return;
+            Record.Reason = waiting;
             await Persist();
             return;
         }
@@ -210,6 +237,8 @@ public sealed class ExperimentGrain(
         Record.Workers = slots.Select((slot, rank) => new WorkerAssignment(slot.WorkerKey, slot.SiloName, slot.Device, rank)).ToList();
         misses = 0;
         progress = null;
+        rendezvous = null;
+        finished.Clear();
         int generation = Record.Generation;
         var workers = Record.Workers.ToList();
         Log($"generation {generation} on {string.Join(", ", workers.Select(w => $"{w.Silo}/{w.Device}"))}, "
@@ -228,7 +257,7 @@ public sealed class ExperimentGrain(
             {
                 if (Record.State != ExperimentState.Running || Record.Generation != generation) return;
                 // The group never trained: not a restart (a silo not yet declared dead may refuse a few times).
-                await LoseWorker(worker.WorkerKey, $"it could not start: {e.Message}", countRestart: false);
+                await Regroup($"worker {worker.WorkerKey} could not start: {e.Message}", countRestart: false);
                 return;
             }
         }
@@ -249,7 +278,7 @@ public sealed class ExperimentGrain(
             return;
         }
         if (++misses < settings.MissesBeforeLost) return;
-        await LoseWorker(workers[failed].WorkerKey, problems[failed]!);
+        await Regroup($"worker {workers[failed].WorkerKey} lost ({problems[failed]})");
     }
 
     private async Task<string?> Probe(string workerKey, int generation)
@@ -258,6 +287,7 @@ public sealed class ExperimentGrain(
         {
             var status = await GrainFactory.GetGrain<IGpuWorkerGrain>(workerKey).GetStatus().WaitAsync(settings.WorkerStatusTimeout);
             if (status.Busy && status.ExperimentId == Id && status.Generation == generation) return null;
+            if (!status.Busy && finished.Contains(workerKey)) return null;
             return status.Busy ? $"it runs experiment '{status.ExperimentId}' generation {status.Generation}" : "it is idle";
         }
         catch (Exception e)
@@ -266,23 +296,84 @@ public sealed class ExperimentGrain(
         }
     }
 
-    /// <summary>Stops the rest of the group, frees the lost slot and forms a new group from the last checkpoint.</summary>
-    private async Task LoseWorker(string workerKey, string why, bool countRestart = true)
+    /// <summary>
+    /// Re-forms the group: stops every worker of this generation, keeps out those that do not stop (see
+    /// <see cref="FindHung"/>), frees the group's slots and starts a new generation from the last checkpoint on whatever is
+    /// free (at least min_workers; until then the run waits).
+    /// </summary>
+    private async Task Regroup(string why, bool countRestart = true)
     {
         var group = Record.Workers.ToList();
+        int generation = Record.Generation;
         var resume = ExperimentLedger.ResumePoint(Record);
-        Log($"worker {workerKey} lost ({why}); restarting "
-            + (resume is null ? "from the start" : $"from epoch {resume.Epoch} ({resume.Key})"));
+        Log($"{why}; re-forming the group from "
+            + (resume is null ? "the start" : $"epoch {resume.Epoch} ({resume.Key})"));
         Record.State = ExperimentState.Pending;
-        Record.Reason = ExperimentLedger.WaitingForSlot;
+        Record.Reason = ExperimentLedger.Waiting(Record.Spec!, 0);
         if (countRestart) Record.Restarts++;
         Record.Workers = [];
         progress = null;
+        rendezvous = null;
         misses = 0;
         await Persist();
         await StopWorkers(group);
-        await Registry.ReleaseSlot(workerKey);
-        if (Record.State == ExperimentState.Pending) await TryStart();
+        var hung = await FindHung(group, generation);
+        foreach (var (workerKey, problem) in hung)
+        {
+            if (!Record.Excluded.Contains(workerKey)) Record.Excluded.Add(workerKey);
+            Log($"worker {workerKey} is left out of the next group: {problem}");
+        }
+        if (hung.Count > 0) await Persist();
+        await Registry.Release(Id);
+        // A group that never trained retries on the next tick, not at once: a refusing slot must not loop here.
+        if (countRestart && Record.State == ExperimentState.Pending) await TryStart();
+    }
+
+    /// <summary>
+    /// Workers of a stopped generation that still do not answer, or answer busy with that generation of this run: a
+    /// dead silo's slot, or a hung worker (its heartbeat answers, its training thread does not end).
+    /// </summary>
+    private async Task<List<(string WorkerKey, string Problem)>> FindHung(IReadOnlyList<WorkerAssignment> group, int generation)
+    {
+        var answers = await Task.WhenAll(group.Select(async w =>
+        {
+            try
+            {
+                var status = await GrainFactory.GetGrain<IGpuWorkerGrain>(w.WorkerKey).GetStatus().WaitAsync(settings.WorkerStatusTimeout);
+                return status.Busy && status.ExperimentId == Id && status.Generation == generation
+                    ? $"it is still busy with generation {generation} after being stopped"
+                    : null;
+            }
+            catch (Exception e)
+            {
+                return $"it does not answer ({e.GetType().Name})";
+            }
+        }));
+        return group.Zip(answers).Where(p => p.Second is not null).Select(p => (p.First.WorkerKey, p.Second!)).ToList();
+    }
+
+    /// <summary>An excluded worker that now answers and is not busy with this run may join again.</summary>
+    private async Task ReadmitExcluded()
+    {
+        if (Record.Excluded.Count == 0) return;
+        var keys = Record.Excluded.ToList();
+        var back = await Task.WhenAll(keys.Select(async key =>
+        {
+            try
+            {
+                var status = await GrainFactory.GetGrain<IGpuWorkerGrain>(key).GetStatus().WaitAsync(settings.WorkerStatusTimeout);
+                return !(status.Busy && status.ExperimentId == Id);
+            }
+            catch
+            {
+                return false;
+            }
+        }));
+        var readmitted = keys.Where((_, i) => back[i]).ToList();
+        if (readmitted.Count == 0 || Record.State != ExperimentState.Pending) return;
+        Record.Excluded.RemoveAll(readmitted.Contains);
+        foreach (var key in readmitted) Log($"worker {key} answers idle again: it may join the group");
+        await Persist();
     }
 
     private Task StopWorkers(IEnumerable<WorkerAssignment> workers) => Task.WhenAll(workers.Select(async w =>

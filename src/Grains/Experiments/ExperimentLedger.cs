@@ -5,13 +5,49 @@ namespace Cluster.Grains.Experiments;
 
 /// <summary>
 /// The bookkeeping of a run, free of Orleans: applying worker events to an <see cref="ExperimentRecord"/>, the best
-/// metric, and rewinding to a checkpoint when the run restarts.
+/// metric, and rewinding to a checkpoint when the run restarts. In a data-parallel group only rank 0 speaks for the
+/// training (epochs, validation, checkpoints, progress, the end); every rank's log lines and failures count.
 /// </summary>
 public static class ExperimentLedger
 {
     public const string WaitingForSlot = "waiting for a free slot";
 
-    /// <summary>Applies one event of the current generation; the caller checked generation and state.</summary>
+    /// <summary>What a run whose group may not start yet waits for: <paramref name="available"/> usable slots of the fewest it trains with.</summary>
+    public static string WaitingForWorkers(int available, int min) => $"waiting for workers: {available} of min {min} free";
+
+    /// <summary>The reason a Pending run shows while too few slots are free: a single-worker run keeps its old wording.</summary>
+    public static string Waiting(ExperimentSpec spec, int available) =>
+        spec.Workers == 1 ? WaitingForSlot : WaitingForWorkers(available, spec.EffectiveMinWorkers);
+
+    /// <summary>The rank of a worker of the current group, or null for a worker not in it.</summary>
+    public static int? RankOf(ExperimentRecord record, string workerKey) =>
+        record.Workers.FirstOrDefault(w => w.WorkerKey == workerKey)?.Rank;
+
+    /// <summary>Events that describe the training: in a group only rank 0's count (all ranks train the same model).</summary>
+    public static bool IsRankZeroOnly(WorkerEvent @event) =>
+        @event is EpochReported or ValidationReported or CheckpointReported or CheckpointDeleted or ProgressReported or RunFinished;
+
+    /// <summary>
+    /// Applies one event of the current generation from <paramref name="workerKey"/>: training events only from rank 0,
+    /// log lines (tagged with the rank in a group) and failures from any rank; nothing from a worker outside the group.
+    /// </summary>
+    public static EventEffect ApplyFrom(ExperimentRecord record, string workerKey, WorkerEvent @event, DateTimeOffset now, int maxLogLines)
+    {
+        if (RankOf(record, workerKey) is not { } rank) return EventEffect.None;
+        if (rank != 0 && IsRankZeroOnly(@event)) return EventEffect.None;
+        bool group = record.Workers.Count > 1;
+        return @event switch
+        {
+            LogReported log when group => Apply(record, log with { Line = $"[rank {rank}] {log.Line}" }, now, maxLogLines),
+            RunFailed failed when group => Apply(record, failed with { Error = $"rank {rank} ({workerKey}): {failed.Error}" }, now, maxLogLines),
+            _ => Apply(record, @event, now, maxLogLines),
+        };
+    }
+
+    /// <summary>
+    /// Applies one event of the current generation; the caller checked generation and state (and the rank: see
+    /// <see cref="ApplyFrom"/>). A retryable failure changes nothing here: the grain re-forms the group.
+    /// </summary>
     public static EventEffect Apply(ExperimentRecord record, WorkerEvent @event, DateTimeOffset now, int maxLogLines)
     {
         switch (@event)
@@ -35,6 +71,8 @@ public static class ExperimentLedger
                 End(record, string.Equals(finished.Status, "Cancelled", StringComparison.OrdinalIgnoreCase)
                     ? ExperimentState.Cancelled : ExperimentState.Completed, finished.StopReason, now);
                 return EventEffect.Ended;
+            case RunFailed { Retryable: true }:
+                return EventEffect.Regroup;
             case RunFailed failed:
                 End(record, ExperimentState.Failed, failed.Error, now);
                 return EventEffect.Ended;
@@ -144,6 +182,7 @@ public static class ExperimentLedger
         Reason = record.Reason,
         ConfigName = record.Spec?.ConfigName ?? "",
         RequestedWorkers = record.Spec?.Workers ?? 0,
+        MinWorkers = record.Spec?.EffectiveMinWorkers ?? 0,
         Workers = [.. record.Workers],
         Generation = record.Generation,
         Progress = progress,

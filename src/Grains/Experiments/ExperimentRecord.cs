@@ -24,6 +24,11 @@ public sealed class ExperimentRecord
     /// <summary>The newest log lines; <see cref="LogDropped"/> older ones were dropped, so line numbers stay absolute.</summary>
     [Id(14)] public List<string> Log { get; set; } = [];
     [Id(15)] public int LogDropped { get; set; }
+    /// <summary>
+    /// Worker keys kept out of the next groups: they did not stop when told to (hung), or did not answer. One is let
+    /// back in once it answers idle; a slot of a dead silo never comes back (its key names the silo process).
+    /// </summary>
+    [Id(16)] public List<string> Excluded { get; set; } = [];
 
     public bool Exists => Spec is not null;
 }

@@ -15,10 +15,7 @@ public static class SubmissionValidator
     public static int Validate(string id, ExperimentSpec spec, ArtifactLocator? artifacts = null)
     {
         ValidateId(id);
-        if (spec.Workers < 1)
-            throw new ExperimentRejectedException($"experiment '{id}': workers must be at least 1, got {spec.Workers}");
-        if (spec.Workers > 1)
-            throw new ExperimentRejectedException($"experiment '{id}': workers: {spec.Workers} needs data-parallel training, not available yet");
+        ValidateGroupSize(id, spec);
         if (spec.DeviceKind is { } kind && !DeviceKinds.Contains(kind))
             throw new ExperimentRejectedException($"experiment '{id}': unknown device kind '{kind}' (expected {string.Join(" or ", DeviceKinds)})");
         try
@@ -34,6 +31,18 @@ public static class SubmissionValidator
         {
             throw new ExperimentRejectedException(e.Message);
         }
+    }
+
+    /// <summary><c>1 ≤ min_workers ≤ workers</c> (workers being the most the group takes, <c>max_workers</c>).</summary>
+    public static void ValidateGroupSize(string id, ExperimentSpec spec)
+    {
+        if (spec.Workers < 1)
+            throw new ExperimentRejectedException($"experiment '{id}': workers must be at least 1, got {spec.Workers}");
+        if (spec.MinWorkers < 0)
+            throw new ExperimentRejectedException($"experiment '{id}': min_workers must be at least 1, got {spec.MinWorkers}");
+        if (spec.MinWorkers > spec.Workers)
+            throw new ExperimentRejectedException(
+                $"experiment '{id}': min_workers {spec.MinWorkers} is more than the {spec.Workers} workers the group takes at most");
     }
 
     /// <summary>Ids become artifact key segments (<c>experiments/{id}/</c>): letters, digits, '-', '_' and '.', no leading '.'.</summary>

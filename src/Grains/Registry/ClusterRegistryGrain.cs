@@ -23,11 +23,12 @@ public sealed class ClusterRegistryGrain(
         return known && SameSlots(previous!.Registration, silo) ? Task.CompletedTask : state.WriteStateAsync();
     }
 
-    public async Task<IReadOnlyList<SlotInfo>> Allocate(string experimentId, int count, string? deviceKind)
+    public async Task<IReadOnlyList<SlotInfo>> Allocate(string experimentId, int minCount, int maxCount, string? deviceKind,
+        IReadOnlyCollection<string>? exclude = null)
     {
         var alive = IsAlive();
         SlotAllocator.ReleaseDead(Record, alive);
-        var slots = SlotAllocator.Allocate(Record, experimentId, count, deviceKind, alive);
+        var slots = SlotAllocator.Allocate(Record, experimentId, minCount, maxCount, deviceKind, alive, exclude);
         await state.WriteStateAsync();
         return slots;
     }

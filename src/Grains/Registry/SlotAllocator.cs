@@ -9,25 +9,42 @@ public static class SlotAllocator
     public static readonly IReadOnlyList<string> KindPreference = ["cuda", "cpu"];
 
     /// <summary>
-    /// Leases <paramref name="count"/> slots to <paramref name="experimentId"/> all-or-nothing, counting the slots it
-    /// already holds; returns them, or an empty list (and leases nothing) when too few are free.
+    /// Leases between <paramref name="minCount"/> and <paramref name="maxCount"/> slots of one kind to
+    /// <paramref name="experimentId"/>, counting the slots it already holds: as many as are free up to the most, or none
+    /// (leasing nothing) when fewer than the minimum are. Slots in <paramref name="exclude"/> are never leased.
     /// </summary>
-    public static IReadOnlyList<SlotInfo> Allocate(RegistryRecord record, string experimentId, int count, string? kind,
-        Func<SiloEntry, bool> isAlive)
+    public static IReadOnlyList<SlotInfo> Allocate(RegistryRecord record, string experimentId, int minCount, int maxCount,
+        string? kind, Func<SiloEntry, bool> isAlive, IReadOnlyCollection<string>? exclude = null)
     {
-        var alive = AliveSlots(record, isAlive).ToList();
+        if (minCount < 1 || maxCount < minCount)
+            throw new ArgumentException($"experiment '{experimentId}': cannot allocate between {minCount} and {maxCount} slots");
+        var alive = AliveSlots(record, isAlive).Where(s => exclude is null || !exclude.Contains(s.WorkerKey)).ToList();
         foreach (var k in kind is null ? KindPreference : [kind])
         {
             var ofKind = alive.Where(s => s.Kind == k).ToList();
             var held = ofKind.Where(s => record.Leases.GetValueOrDefault(s.WorkerKey) == experimentId).ToList();
-            if (held.Count >= count) return held.Take(count).ToList();
             var free = ofKind.Where(s => !record.Leases.ContainsKey(s.WorkerKey)).ToList();
-            if (held.Count + free.Count < count) continue;
+            int count = Math.Min(maxCount, held.Count + free.Count);
+            if (count < minCount) continue;
+            if (held.Count >= count) return held.Take(count).ToList();
             var taken = free.Take(count - held.Count).ToList();
             foreach (var slot in taken) record.Leases[slot.WorkerKey] = experimentId;
             return [.. held, .. taken];
         }
         return [];
+    }
+
+    /// <summary>
+    /// Slots of live silos an experiment could lease now (free or already its own, not excluded) of
+    /// <paramref name="kind"/>; with no kind asked for, of the kind that has most.
+    /// </summary>
+    public static int Available(ClusterView view, string experimentId, string? kind, IReadOnlyCollection<string>? exclude = null)
+    {
+        var slots = view.Silos.Where(s => s.Alive).SelectMany(s => s.Slots)
+            .Where(s => (s.ExperimentId is null || s.ExperimentId == experimentId)
+                        && (exclude is null || !exclude.Contains(s.Slot.WorkerKey)))
+            .ToList();
+        return (kind is null ? KindPreference : [kind]).Max(k => slots.Count(s => s.Slot.Kind == k));
     }
 
     /// <summary>Frees the leases of slots whose silo is dead or unknown; returns the freed worker keys.</summary>

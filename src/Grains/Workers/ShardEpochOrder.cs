@@ -1,6 +1,7 @@
 using Cluster.Abstractions.Data;
 using Cluster.Abstractions.Experiments;
 using Cluster.Training.Data.Loading;
+using Cluster.Training.Engine;
 
 namespace Cluster.Grains.Workers;
 
@@ -51,6 +52,9 @@ internal sealed class ShardEpochOrder(
     {
         var position = Consumed(checkpoint);
         var (epoch, sample) = ShardPosition.Next(position, samplesPerEpoch);
+        if (checkpoint.ItersPerEpoch > 0 && checkpoint.ItersPerEpoch != ItersPerEpoch)
+            log($"the checkpoint {checkpoint.Key} was written with {checkpoint.ItersPerEpoch} iterations per epoch, shard {shardKey} " +
+                $"reads {ItersPerEpoch} (another world size): its position is counted in whole epochs");
         log($"resuming epoch {epoch} at sample {sample} of {samplesPerEpoch} (shard {shardKey})");
         var committed = Wait(() => shard.GetConsumption(experimentId));
         if (committed != position)
@@ -58,10 +62,19 @@ internal sealed class ShardEpochOrder(
                 $"is at {Describe(position)}; following the checkpoint");
     }
 
+    private int ItersPerEpoch => DataLoader.BatchesFor(samplesPerEpoch, batchSize, dropLast);
+
+    /// <summary>
+    /// The checkpoint's position in this shard. A checkpoint of another sharding (another world size: a new shard key
+    /// <c>{r}-of-{M}</c>) is placed as the engine resumes it (<see cref="ResumePosition"/>): at the end of its epoch, or
+    /// the start of an epoch it was in the middle of.
+    /// </summary>
     private ShardConsumption? Consumed(CheckpointRef checkpoint)
     {
-        int itersPerEpoch = DataLoader.BatchesFor(samplesPerEpoch, batchSize, dropLast);
-        return ShardPosition.Consumed(checkpoint.Epoch, checkpoint.Iteration, itersPerEpoch, batchSize, samplesPerEpoch);
+        int itersPerEpoch = ItersPerEpoch;
+        var (iteration, _) = ResumePosition.Recount(checkpoint.Epoch, checkpoint.Iteration,
+            checkpoint.ItersPerEpoch > 0 ? checkpoint.ItersPerEpoch : null, itersPerEpoch);
+        return ShardPosition.Consumed(checkpoint.Epoch, iteration, itersPerEpoch, batchSize, samplesPerEpoch);
     }
 
     private static string Describe(ShardConsumption? position) =>

@@ -46,7 +46,8 @@ internal sealed class TrainingEventTranslator(Action<WorkerEvent> post, Action<C
                 post(new ValidationReported(validation.Epoch, new Dictionary<string, double>(validation.Metrics)));
                 break;
             case CheckpointSaved saved when Stored(saved.Path) is { } info:
-                var checkpoint = new CheckpointRef(info.Key, info.Uri, info.Sha256, info.Bytes, saved.Epoch, saved.Iteration, saved.IsBest);
+                var checkpoint = new CheckpointRef(info.Key, info.Uri, info.Sha256, info.Bytes, saved.Epoch, saved.Iteration, saved.IsBest,
+                    saved.ItersPerEpoch);
                 onStored?.Invoke(checkpoint);
                 post(new CheckpointReported(checkpoint));
                 break;

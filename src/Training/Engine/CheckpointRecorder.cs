@@ -11,6 +11,12 @@ namespace Cluster.Training.Engine;
 internal sealed class CheckpointRecorder(Recognizer model, OptimWrapper optimWrapper, ParamSchedulerSet schedulers,
     TrainingRunnerOptions options, Func<long> seed)
 {
+    /// <summary>
+    /// The run's iterations per epoch, kept in the checkpoint's <c>meta</c>: a resume with another world size (another
+    /// share of each epoch) needs it to tell an epoch's end from its middle.
+    /// </summary>
+    public const string ItersPerEpochKey = "iters_per_epoch";
+
     private ICheckpointWriter Writer => options.CheckpointWriter
         ?? throw new InvalidOperationException("saving or resuming checkpoints needs a CheckpointWriter");
 
@@ -19,7 +25,7 @@ internal sealed class CheckpointRecorder(Recognizer model, OptimWrapper optimWra
     {
         using var state = Capture(context, includeOptimizer: !best);
         Writer.Save(path, state);
-        context.Emit(new CheckpointSaved(path, context.CompletedEpochs, context.CompletedIters, best));
+        context.Emit(new CheckpointSaved(path, context.CompletedEpochs, context.CompletedIters, best, context.ItersPerEpoch));
         return path;
     }
 
@@ -32,7 +38,14 @@ internal sealed class CheckpointRecorder(Recognizer model, OptimWrapper optimWra
             state.Optimizer ?? throw new ArgumentException($"{path}: no optimizer state to resume from"));
         schedulers.LoadTree(state.ParamSchedulers ?? throw new ArgumentException($"{path}: no param_schedulers to resume from"));
         context.CompletedEpochs = state.Epoch;
-        context.CompletedIters = state.Iter;
+        int? savedItersPerEpoch = state.RuntimeInfo.Remove(ItersPerEpochKey, out var saved) && saved is long count ? (int)count : null;
+        var (iteration, note) = ResumePosition.Recount(state.Epoch, state.Iter, savedItersPerEpoch, context.ItersPerEpoch);
+        context.CompletedIters = iteration;
+        if (note is not null)
+        {
+            schedulers.ReplayTo(state.Epoch, context.ItersPerEpoch);
+            context.Emit(new TrainingMessage(note));
+        }
         foreach (var (key, value) in state.RuntimeInfo)
         {
             context.RuntimeInfo[key] = value;
@@ -50,7 +63,7 @@ internal sealed class CheckpointRecorder(Recognizer model, OptimWrapper optimWra
         Iter = context.CompletedIters,
         Seed = seed(),
         Config = options.ConfigText,
-        RuntimeInfo = new Dictionary<string, object?>(context.RuntimeInfo),
+        RuntimeInfo = new Dictionary<string, object?>(context.RuntimeInfo) { [ItersPerEpochKey] = (long)context.ItersPerEpoch },
         StateDict = model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().to(CPU, copy: true)),
         Optimizer = includeOptimizer ? OptimizerStateTree.ToTree(optimWrapper.Optimizer) : null,
         ParamSchedulers = includeOptimizer ? schedulers.ToTree() : null,

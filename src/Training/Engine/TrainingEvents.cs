@@ -15,7 +15,8 @@ public sealed record EpochCompleted(int Epoch, int MaxEpochs, double MeanLoss, d
 public sealed record ValidationCompleted(int Epoch, long Iteration, IReadOnlyDictionary<string, double> Metrics)
     : TrainingEvent;
 
-public sealed record CheckpointSaved(string Path, int Epoch, long Iteration, bool IsBest) : TrainingEvent;
+/// <param name="ItersPerEpoch">The run's iterations per epoch (0: not known); a resume with another world size needs it.</param>
+public sealed record CheckpointSaved(string Path, int Epoch, long Iteration, bool IsBest, int ItersPerEpoch = 0) : TrainingEvent;
 
 /// <summary>Informational lines: lr scaling, resume, early stopping decisions, skipped monitors.</summary>
 public sealed record TrainingMessage(string Text) : TrainingEvent;

@@ -46,6 +46,7 @@ public sealed class ClusterCliErrorTests : IDisposable
     [InlineData("--set", "train_cfg.max_epochs=0", "train_cfg.max_epochs")]
     [InlineData("--device", "gpu7", "--device")]
     [InlineData("--workers", "0", "--workers")]
+    [InlineData("--min-workers", "0", "--min-workers")]
     [InlineData("--work-dir", "somewhere", "--in-process")]
     public void RunSettingsAreCheckedBeforeConnecting(string option, string value, string named)
     {
@@ -55,6 +56,24 @@ public sealed class ClusterCliErrorTests : IDisposable
         var line = Assert.Single(result.ErrorLines);
         Assert.Contains(named, line);
         Assert.DoesNotContain("gateway", line);
+    }
+
+    [Theory]
+    [InlineData("workers: 0", "bad.yaml: workers: must be an integer of at least 1, got 0")]
+    [InlineData("min_workers: two", "bad.yaml: min_workers: must be an integer of at least 1, got 'two'")]
+    [InlineData("workers: 2\nmin_workers: 3", "bad.yaml: min_workers: min_workers 3 is more than workers 2")]
+    [InlineData("workers: 4\nmax_workers: 2\nmin_workers: 3", "bad.yaml: min_workers: min_workers 3 is more than max_workers 2")]
+    public void ABadGroupSizeInTheConfigNamesFileAndKeyBeforeConnecting(string keys, string expected)
+    {
+        var config = Path.Combine(directory, "bad.yaml");
+        File.WriteAllText(config, $"_base_: {Demo}\n{keys}\n");
+
+        var result = CliRunner.Run("train", config, "--gateway", DeadGateway);
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.ErrorLines);
+        Assert.EndsWith(expected, line);
+        Assert.Empty(result.OutputLines);
     }
 
     [Theory]

@@ -28,14 +28,14 @@ public sealed class ClusterCommandTests(TestSiloFixture silo) : IClassFixture<Te
     }
 
     [Fact]
-    public void ASubmissionTheClusterRefusesIsOneLineAndLeavesNoExperiment()
+    public void AGroupSizeTheClientRefusesIsOneLineAndLeavesNoExperiment()
     {
-        // Checked by the experiment grain, not the client: one worker per run until data-parallel training exists.
+        // Only the cluster knows its device kinds' slots; the client checks the group size first (--min-workers > --workers).
         var result = CliRunner.Run("train", CliRunner.RepositoryFile("configs/demo/tsn_tiny_synth.yaml"), "--workers", "2",
-            "--gateway", silo.Gateway);
+            "--min-workers", "3", "--gateway", silo.Gateway);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("workers", Assert.Single(result.ErrorLines));
+        Assert.Equal("error: --min-workers 3 is more than --workers 2", Assert.Single(result.ErrorLines));
         Assert.Empty(result.OutputLines); // no id printed: nothing was submitted
 
         var list = CliRunner.Run("list", "--gateway", silo.Gateway);

@@ -118,4 +118,70 @@ public class ExperimentViewTests
         ], lines);
         Assert.DoesNotContain('\u001b', output.ToString());
     }
+
+    [Fact]
+    public void TheWatchViewShowsTheGroupGenerationAndEachWorkersRankSiloAndDevice()
+    {
+        var text = Show(Running() with { RequestedWorkers = 4, MinWorkers = 2 });
+
+        Assert.Contains("group generation 3: 2 workers (min 2, max 4)", text);
+        var rank0 = text.Split('\n').Single(l => l.Contains("10.0.0.7:11111@5/cuda:1"));
+        Assert.Matches(@"^\s*0\s+cuda:1\s+silo-a\s", rank0);
+        var rank1 = text.Split('\n').Single(l => l.Contains("10.0.0.8:11111@7/cpu:0"));
+        Assert.Matches(@"^\s*1\s+cpu:0\s+silo-b\s", rank1);
+    }
+
+    [Fact]
+    public void APendingGroupSaysItWaitsForWorkers()
+    {
+        var text = Show(Running() with
+        {
+            State = ExperimentState.Pending, Progress = null, Workers = [], Reason = "waiting for workers: 1 of min 2 free",
+        });
+
+        Assert.Contains("waiting for workers: 1 of min 2 free", text);
+        Assert.DoesNotContain("waiting: waiting", text);
+    }
+
+    [Fact]
+    public void StatusTextShowsTheGroupAndWhatAPendingRunWaitsFor()
+    {
+        var output = new StringWriter();
+        StatusText.Write(Running() with { RequestedWorkers = 4, MinWorkers = 2 }, output);
+        var lines = output.ToString().Split('\n', StringSplitOptions.TrimEntries);
+        Assert.Contains("workers:     2/4 (min 2)  generation 3  restarts 0", lines);
+        Assert.Contains("rank 0: cuda:1 on silo silo-a (10.0.0.7:11111@5/cuda:1)", lines);
+        Assert.Contains("rank 1: cpu:0 on silo silo-b (10.0.0.8:11111@7/cpu:0)", lines);
+
+        var waiting = new StringWriter();
+        StatusText.Write(Running() with { State = ExperimentState.Pending, Progress = null, Workers = [], Reason = "waiting for workers: 1 of min 2 free" }, waiting);
+        Assert.Contains("state:       Pending (waiting for workers: 1 of min 2 free)", waiting.ToString().Split('\n', StringSplitOptions.TrimEntries));
+    }
+
+    [Fact]
+    public void PlainLinesFollowANewGenerationOfTheSameWorkersAndAChangingWaitReason()
+    {
+        var output = new StringWriter();
+        var plain = new PlainProgressWriter(output);
+        var pending = Running() with
+        {
+            State = ExperimentState.Pending, Progress = null, Workers = [], History = [], Reason = "waiting for workers: 0 of min 2 free",
+        };
+
+        plain.Show(pending);
+        plain.Show(pending with { Reason = "waiting for workers: 1 of min 2 free" });
+        plain.Show(Running() with { Progress = null });
+        plain.Show(Running() with { Progress = null, Generation = 4 });
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(
+        [
+            "tsn_tiny-20261201-070000-ab12 Pending: waiting for workers: 0 of min 2 free",
+            "tsn_tiny-20261201-070000-ab12 Pending: waiting for workers: 1 of min 2 free",
+            "tsn_tiny-20261201-070000-ab12 Running",
+            "tsn_tiny-20261201-070000-ab12 workers: cuda:1@silo-a, cpu:0@silo-b (generation 3)",
+            "tsn_tiny-20261201-070000-ab12 epoch 1 val: acc/top1: 0.6250",
+            "tsn_tiny-20261201-070000-ab12 workers: cuda:1@silo-a, cpu:0@silo-b (generation 4)",
+        ], lines);
+    }
 }

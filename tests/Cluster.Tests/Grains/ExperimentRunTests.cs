@@ -75,7 +75,7 @@ public sealed class ExperimentRunTests : IDisposable
         var worker = await host.Client.GetGrain<IGpuWorkerGrain>(slot.WorkerKey).GetStatus();
         Assert.False(worker.Busy);
         // The slot takes new work at once.
-        Assert.Equal([slot], await host.Registry.Allocate("next", 1, "cpu"));
+        Assert.Equal([slot], await host.Registry.Allocate("next", 1, 1, "cpu"));
     }
 
     [Fact]

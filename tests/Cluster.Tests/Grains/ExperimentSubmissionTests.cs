@@ -14,8 +14,8 @@ public class ExperimentSubmissionTests
         {
             ("bad-config", new("demo", SubmissionValidatorTests.DemoYaml("train_cfg.max_epochs=0")),
                 "bad-config/config.yaml: train_cfg.max_epochs: must be at least 1, got 0"),
-            ("two-workers", new("demo", good, Workers: 2),
-                "experiment 'two-workers': workers: 2 needs data-parallel training, not available yet"),
+            ("min-over-max", new("demo", good, Workers: 2, MinWorkers: 3),
+                "experiment 'min-over-max': min_workers 3 is more than the 2 workers the group takes at most"),
             ("tpu", new("demo", good, DeviceKind: "tpu"), "experiment 'tpu': unknown device kind 'tpu' (expected cuda or cpu)"),
             ("bad id", new("demo", good), "experiment id 'bad id' may hold only letters, digits, '-', '_' and '.', and may not start with '.'"),
         };

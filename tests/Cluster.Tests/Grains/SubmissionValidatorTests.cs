@@ -28,10 +28,21 @@ public class SubmissionValidatorTests
     }
 
     [Fact]
-    public void More_than_one_worker_is_rejected_until_data_parallel_training_exists()
+    public void A_data_parallel_group_with_a_minimum_is_accepted()
     {
-        var e = Assert.Throws<ExperimentRejectedException>(() => SubmissionValidator.Validate("x", new ExperimentSpec("demo", DemoYaml(), Workers: 2)));
-        Assert.Equal("experiment 'x': workers: 2 needs data-parallel training, not available yet", e.Message);
+        Assert.Equal(2, SubmissionValidator.Validate("x", new ExperimentSpec("demo", DemoYaml("train_cfg.max_epochs=2"), Workers: 4, MinWorkers: 2)));
+        Assert.Equal(2, SubmissionValidator.Validate("x", new ExperimentSpec("demo", DemoYaml("train_cfg.max_epochs=2"), Workers: 2)));
+    }
+
+    [Theory]
+    [InlineData(0, 0, "experiment 'x': workers must be at least 1, got 0")]
+    [InlineData(2, -1, "experiment 'x': min_workers must be at least 1, got -1")]
+    [InlineData(2, 3, "experiment 'x': min_workers 3 is more than the 2 workers the group takes at most")]
+    public void A_bad_group_size_is_rejected_naming_its_key(int workers, int minWorkers, string message)
+    {
+        var e = Assert.Throws<ExperimentRejectedException>(() =>
+            SubmissionValidator.Validate("x", new ExperimentSpec("demo", DemoYaml(), Workers: workers, MinWorkers: minWorkers)));
+        Assert.Equal(message, e.Message);
     }
 
     [Fact]

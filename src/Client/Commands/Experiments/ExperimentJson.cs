@@ -33,6 +33,8 @@ internal static class ExperimentJson
             ["rank"] = w.Rank, ["worker"] = w.WorkerKey, ["silo"] = w.Silo, ["device"] = w.Device,
         }).ToList(),
         ["generation"] = status.Generation,
+        ["min_workers"] = status.MinWorkers,
+        ["max_workers"] = status.RequestedWorkers,
         ["restarts"] = status.Restarts,
         ["grain_silo"] = status.GrainSilo,
         ["created"] = status.CreatedAt,

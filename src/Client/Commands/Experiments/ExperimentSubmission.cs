@@ -14,16 +14,21 @@ internal static class ExperimentSubmission
 {
     public sealed record Prepared(string Id, ExperimentSpec Spec);
 
-    public static Prepared Prepare(string configPath, IReadOnlyList<string> overrides, int workers, string? device, string workingDirectory)
+    /// <param name="workers">--workers (the most the group takes), null to follow the config.</param>
+    /// <param name="minWorkers">--min-workers, null to follow the config.</param>
+    public static Prepared Prepare(string configPath, IReadOnlyList<string> overrides, int? workers, string? device,
+        string workingDirectory, int? minWorkers = null)
     {
-        if (workers < 1) throw new ArgumentException($"--workers {workers}: must be at least 1");
+        if (workers is < 1) throw new ArgumentException($"--workers {workers}: must be at least 1");
+        if (minWorkers is < 1) throw new ArgumentException($"--min-workers {minWorkers}: must be at least 1");
         string? deviceKind = DeviceKind(device);
         var document = ConfigLoader.Load(configPath, overrides);
+        var (most, fewest) = GroupSize.Resolve(document, workers, minWorkers);
         var absolute = ConfigPaths.Absolutize(document, workingDirectory);
         if (absolute.Count > 0) document = ConfigLoader.Load(configPath, [.. overrides, .. absolute]);
         TrainingJob.Check(document);
         var name = Path.GetFileNameWithoutExtension(configPath);
-        return new Prepared(NewId(name, DateTimeOffset.UtcNow), new ExperimentSpec(name, document.ToYaml(), workers, deviceKind));
+        return new Prepared(NewId(name, DateTimeOffset.UtcNow), new ExperimentSpec(name, document.ToYaml(), most, deviceKind, fewest));
     }
 
     /// <summary><c>&lt;config name&gt;-&lt;yyyyMMdd-HHmmss&gt;-&lt;4 hex&gt;</c> (UTC), unique enough for one person's submissions.</summary>

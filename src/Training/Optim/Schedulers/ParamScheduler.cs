@@ -85,6 +85,17 @@ public abstract class ParamScheduler
         return tree;
     }
 
+    /// <summary>Back to before its first step, with the groups' lr at its base values (see <see cref="ParamSchedulerSet.ReplayTo"/>).</summary>
+    internal void Rewind()
+    {
+        globalStep = -1;
+        LastStep = -1;
+        for (int i = 0; i < groups.Count; i++)
+        {
+            groups[i].LearningRate = BaseValues[i];
+        }
+    }
+
     /// <summary>Restores the step counters and values saved by <see cref="ToTree"/>.</summary>
     public void LoadTree(IDictionary tree, string path)
     {

@@ -26,6 +26,31 @@ public sealed class ParamSchedulerSet(IReadOnlyList<ParamScheduler> schedulers)
         }
     }
 
+    /// <summary>
+    /// Sets every scheduler (and the lr) to where an uninterrupted run with <paramref name="itersPerEpoch"/> iterations
+    /// per epoch has them after <paramref name="epochs"/> epochs. A resume whose iterations per epoch changed (another
+    /// world size) needs it: the saved counters count other iterations, and chainable values cannot be moved.
+    /// </summary>
+    public void ReplayTo(int epochs, int itersPerEpoch)
+    {
+        foreach (var scheduler in Schedulers)
+        {
+            scheduler.Rewind();
+        }
+        foreach (var scheduler in Schedulers)
+        {
+            scheduler.Start();
+        }
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            for (int iteration = 0; iteration < itersPerEpoch; iteration++)
+            {
+                AfterTrainIteration();
+            }
+            AfterTrainEpoch();
+        }
+    }
+
     /// <summary>The checkpoint's <c>param_schedulers</c> list.</summary>
     public List<object?> ToTree() => Schedulers.Select(s => (object?)s.ToTree()).ToList();
 
