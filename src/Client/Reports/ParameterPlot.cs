@@ -5,7 +5,7 @@ namespace Cluster.Client.Reports;
 
 /// <summary>
 /// <c>param_&lt;key&gt;.png</c>: one searched parameter against each trial's final metric (its last validation). A numeric
-/// parameter on a linear axis, or a log one when it was searched log-uniformly; a categorical one (text values) on one
+/// parameter on a linear axis, or a log one when it was searched log-uniformly; a choice or grid, or text values, on one
 /// tick per value. Stopped trials are crosses, the best trial a large red diamond.
 /// </summary>
 internal static class ParameterPlot
@@ -28,7 +28,7 @@ internal static class ParameterPlot
             return plot;
         }
         var numbers = points.Select(p => ParameterValue.Number(p.Text)).ToList();
-        bool numeric = numbers.All(n => n is not null) && (!log || numbers.All(n => n > 0));
+        bool numeric = numbers.All(n => n is not null) && (!log || numbers.All(n => n > 0)) && !table.IsCategorical(key);
         Func<int, double> x;
         if (numeric && log)
         {
@@ -42,7 +42,9 @@ internal static class ParameterPlot
         }
         else
         {
-            var categories = points.Select(p => p.Text).Distinct().Order(StringComparer.Ordinal).ToList();
+            // Numbers in their order, else text in its own.
+            var categories = points.Select(p => p.Text).Distinct()
+                .OrderBy(text => ParameterValue.Number(text) ?? double.MaxValue).ThenBy(text => text, StringComparer.Ordinal).ToList();
             x = i => categories.IndexOf(points[i].Text);
             plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, categories.Count).Select(i => (double)i)], [.. categories]);
             plot.Axes.SetLimitsX(-0.5, categories.Count - 0.5);

@@ -42,6 +42,10 @@ internal sealed record SweepTable(SweepStatus Sweep, IReadOnlyList<string> Param
     public static string ShortName(TrialRow row) => $"t{row.Index:000}";
 
     /// <summary>Whether the key was searched log-uniformly (drawn on a log axis).</summary>
-    public bool IsLogScale(string key) =>
-        Sweep.SearchSpace.TryGetValue(key, out var kind) && kind.Equals("loguniform", StringComparison.OrdinalIgnoreCase);
+    public bool IsLogScale(string key) => KindOf(key) == "loguniform";
+
+    /// <summary>Whether the key was searched over listed values (choice, grid): one tick per value.</summary>
+    public bool IsCategorical(string key) => KindOf(key) is "choice" or "grid";
+
+    private string? KindOf(string key) => Sweep.SearchSpace.TryGetValue(key, out var kind) ? kind.ToLowerInvariant() : null;
 }
