@@ -1,6 +1,7 @@
 using Cluster.Grains.Experiments;
 using Cluster.Grains.Placement;
 using Cluster.Grains.Registry;
+using Cluster.Grains.Sweeps;
 using Cluster.Grains.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.Placement;
@@ -11,7 +12,7 @@ public static class GrainsSiloBuilderExtensions
 {
     /// <summary>
     /// Registers what the cluster's grains need on every silo: placement for compute-slot grains and the options of
-    /// workers (scratch folder), experiments (supervision, reminder period) and the registry (silo timeout); configure
+    /// workers (scratch folder), experiments (supervision, reminder period), sweeps (tick, reminder period) and the registry (silo timeout); configure
     /// them with <c>Services.Configure&lt;...Options&gt;</c>. The silo registers the
     /// <see cref="Cluster.Training.Storage.IArtifactStore"/>, grain storage named <see cref="GrainStorageNames.Cluster"/>
     /// and a reminder service.
@@ -23,6 +24,7 @@ public static class GrainsSiloBuilderExtensions
         builder.Services.AddSingleton<SlotRuns>();
         builder.Services.AddOptions<ExperimentOptions>();
         builder.Services.AddOptions<ClusterRegistryOptions>();
+        builder.Services.AddOptions<SweepOptions>();
         return builder;
     }
 }
