@@ -3,22 +3,30 @@ using System.Text.Json;
 namespace Cluster.Client.Reports;
 
 /// <summary>
-/// <c>results.json</c>: the sweep (id, name, state, metric, mode, best) and its trials, one object each with the same
-/// fields as the CSV plus the metric history; parameter values typed (numbers as numbers).
+/// <c>results.json</c>, and the one line <c>cluster sweep status --json</c> prints: the sweep (id, name, state, metric,
+/// mode, best) and its trials, one object each with the same fields as the CSV plus the metric history; parameter values
+/// typed (numbers as numbers).
 /// </summary>
 internal static class ResultsJson
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static string Write(SweepTable table)
+    public static string Write(SweepTable table, bool indented = true)
     {
         var sweep = table.Sweep;
         return JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["sweep"] = sweep.Id,
             ["name"] = sweep.Name,
-            ["state"] = sweep.State.ToString().ToLowerInvariant(),
+            // "status" in lower case as every --json result line has it; "state" as the enum names it.
+            ["status"] = sweep.State.ToString().ToLowerInvariant(),
+            ["state"] = sweep.State.ToString(),
             ["reason"] = sweep.Reason,
+            ["planned_trials"] = sweep.PlannedTrials,
+            ["max_concurrent_trials"] = sweep.MaxConcurrentTrials,
+            ["workers_per_trial"] = sweep.WorkersPerTrial,
+            ["created"] = sweep.CreatedAt,
+            ["ended"] = sweep.EndedAt,
             ["metric"] = sweep.Metric,
             ["mode"] = sweep.Mode,
             ["search_alg"] = sweep.SearchAlgorithm,
@@ -44,7 +52,7 @@ internal static class ResultsJson
                 ["checkpoint"] = row.Checkpoint,
                 ["history"] = row.History.Select(p => new Dictionary<string, object> { ["epoch"] = p.Epoch, ["value"] = p.Value }).ToList(),
             }).ToList(),
-        }, Indented);
+        }, indented ? Indented : JsonSerializerOptions.Default);
     }
 
     private static Dictionary<string, object> Typed(IReadOnlyDictionary<string, string> parameters) =>
