@@ -64,8 +64,10 @@ public sealed record MetricPoint(
     [property: Id(0)] int Epoch,
     [property: Id(1)] double Value);
 
-/// <summary>The best trial by the sweep's metric and mode, over every trial that reported it.</summary>
-/// <param name="Checkpoint">Its experiment's best checkpoint; null while it still runs or when none was stored.</param>
+/// <summary>The best trial: of the finished ones (completed or early-stopped), the one whose last metric is best under
+/// the sweep's mode (<c>SweepResults.Best</c>); <paramref name="Metric"/> and <paramref name="Epoch"/> are that last result.</summary>
+/// <param name="Checkpoint">Its experiment's best checkpoint (else its last); null until its experiment ended or when
+/// none was stored.</param>
 [GenerateSerializer, Immutable]
 public sealed record BestTrial(
     [property: Id(0)] string TrialId,
