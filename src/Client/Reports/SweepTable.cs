@@ -41,8 +41,16 @@ internal sealed record SweepTable(SweepStatus Sweep, IReadOnlyList<string> Param
     /// <summary>The trial's short name in plots: <c>t003</c>.</summary>
     public static string ShortName(TrialRow row) => $"t{row.Index:000}";
 
-    /// <summary>Whether the key was searched log-uniformly (drawn on a log axis).</summary>
-    public bool IsLogScale(string key) => KindOf(key) == "loguniform";
+    /// <summary>
+    /// Whether the key is drawn on a log axis: it was searched log-uniformly, or, for a status that does not say how it
+    /// was searched, its values are positive numbers spread over a factor of 20 or more.
+    /// </summary>
+    public bool IsLogScale(string key)
+    {
+        if (KindOf(key) is { } kind) return kind == "loguniform";
+        var values = Rows.Select(r => r.Parameters.TryGetValue(key, out var text) ? ParameterValue.Number(text) : null).ToList();
+        return values.Count > 1 && values.All(v => v > 0) && values.Max()!.Value / values.Min()!.Value >= 20;
+    }
 
     /// <summary>Whether the key was searched over listed values (choice, grid): one tick per value.</summary>
     public bool IsCategorical(string key) => KindOf(key) is "choice" or "grid";

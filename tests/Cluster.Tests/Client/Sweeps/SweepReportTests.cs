@@ -121,6 +121,19 @@ public sealed class SweepReportTests : IDisposable
             ticks.Select(t => (Math.Round(t.Position, 9), t.Label));
     }
 
+    [Fact]
+    public void LoguniformKeysAreLogScaleAndWithoutTheSearchSpaceWideSpreadsAre()
+    {
+        var known = SweepTable.From(SweepStatuses.Asha());
+        Assert.True(known.IsLogScale(SweepStatuses.Lr));
+        Assert.False(known.IsLogScale(SweepStatuses.Wd)); // a choice, though its values span decades
+        Assert.True(known.IsCategorical(SweepStatuses.Wd));
+
+        var unknown = SweepTable.From(SweepStatuses.Asha() with { SearchSpace = new Dictionary<string, string>() });
+        Assert.True(unknown.IsLogScale(SweepStatuses.Lr)); // 0.001 .. 0.05: a factor of 50
+        Assert.False(unknown.IsLogScale(SweepStatuses.Wd)); // includes 0.0
+    }
+
     [Theory]
     [InlineData("optim_wrapper.optimizer.lr", "param_optim_wrapper.optimizer.lr.png")]
     [InlineData("model/head lr", "param_model_head_lr.png")]
