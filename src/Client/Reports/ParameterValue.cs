@@ -20,6 +20,14 @@ internal static class ParameterValue
     public static double? Number(string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) ? value : null;
 
+    /// <summary>A value for people to read in tables and logs: integers and text as they are, other numbers to four
+    /// significant digits (a sampled 0.03881995263899941 reads 0.03882). Files keep the full value.</summary>
+    public static string Display(string text) => Typed(text) switch
+    {
+        double number => number.ToString("G4", CultureInfo.InvariantCulture),
+        _ => text,
+    };
+
     /// <summary>Numbers as the report writes them: shortest round-trip form, invariant culture.</summary>
     public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

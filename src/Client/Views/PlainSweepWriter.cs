@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cluster.Abstractions.Sweeps;
+using Cluster.Client.Reports;
 
 namespace Cluster.Client.Views;
 
@@ -36,7 +37,7 @@ internal sealed class PlainSweepWriter(TextWriter output)
         if (trial.Epoch > 0) line += FormattableString.Invariant($" epoch {trial.Epoch} {status.Metric}: {SweepView.Metric(trial.LastMetric)}");
         if (trial.Reason is { } reason && trial.State != TrialState.Running) line += $" ({reason})";
         if (withParameters && trial.Parameters.Count > 0)
-            line += "  " + string.Join(" ", trial.Parameters.Select(p => $"{p.Key}={p.Value}"));
+            line += "  " + string.Join(" ", trial.Parameters.Select(p => $"{p.Key}={ParameterValue.Display(p.Value)}"));
         return line.ToString(CultureInfo.InvariantCulture);
     }
 }

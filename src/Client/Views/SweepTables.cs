@@ -15,8 +15,8 @@ internal static class SweepTables
         foreach (var s in sweeps.OrderBy(s => s.CreatedAt))
             table.AddRow(Markup.Escape(s.Id), Markup.Escape(s.Name), s.State.ToString(),
                 FormattableString.Invariant($"{s.CompletedTrials}/{s.Trials}"), s.RunningTrials.ToString(CultureInfo.InvariantCulture),
-                Markup.Escape(s.BestTrialId ?? "-"),
-                s.BestMetric is { } best ? Markup.Escape(FormattableString.Invariant($"{s.Metric} {best:0.0000}")) : "-",
+                Markup.Escape(s.BestTrialId is { } best ? SweepView.ShortId(s.Id, best) : "-"),
+                s.BestMetric is { } metric ? Markup.Escape(FormattableString.Invariant($"{s.Metric} {metric:0.0000}")) : "-",
                 Format.Time(s.CreatedAt));
         return table;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cluster.Abstractions.Sweeps;
+using Cluster.Client.Reports;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -7,7 +8,7 @@ namespace Cluster.Client.Views;
 
 /// <summary>
 /// What <c>cluster sweep watch|status</c> show of a sweep: a headline, one row per trial (its parameters, state, epoch,
-/// last and best metric, why it ended) with the best trial marked <c>*</c> and bold green, then the best trial and its
+/// last and best metric, why it ended; trials named without the sweep id) with the best trial marked <c>*</c> and bold green, then the best trial and its
 /// checkpoint. A pure function of the status, tested against a plain console.
 /// </summary>
 internal static class SweepView
@@ -45,8 +46,8 @@ internal static class SweepView
             string Cell(string text) => isBest ? $"[bold green]{Markup.Escape(text)}[/]" : Markup.Escape(text);
             table.AddRow(
             [
-                Cell((isBest ? BestMark : " ") + trial.Id),
-                .. keys.Select(k => Cell(trial.Parameters.GetValueOrDefault(k) ?? "-")),
+                Cell((isBest ? BestMark : " ") + ShortId(status.Id, trial.Id)),
+                .. keys.Select(k => Cell(trial.Parameters.TryGetValue(k, out var value) ? ParameterValue.Display(value) : "-")),
                 Cell(trial.State.ToString().ToLowerInvariant() + (trial.Failures > 0 ? $" ({trial.Failures} failed)" : "")),
                 Cell(trial.Epoch.ToString(CultureInfo.InvariantCulture)),
                 Cell(Metric(trial.LastMetric)),
@@ -56,6 +57,10 @@ internal static class SweepView
         }
         return table;
     }
+
+    /// <summary>A trial's id without its sweep's (the headline has it): <c>t003</c>, <c>t003-r1</c>.</summary>
+    internal static string ShortId(string sweepId, string id) =>
+        id.StartsWith(sweepId + "-", StringComparison.Ordinal) ? id[(sweepId.Length + 1)..] : id;
 
     /// <summary>A parameter's column header: the last segment of its key path, the whole path where two would clash.</summary>
     internal static Dictionary<string, string> ParameterHeaders(IReadOnlyList<string> keys)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Cluster.Abstractions.Sweeps;
 using Cluster.Client.Commands.Experiments;
+using Cluster.Client.Reports;
 
 namespace Cluster.Client.Commands.Sweeps;
 

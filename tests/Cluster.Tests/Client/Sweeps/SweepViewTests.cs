@@ -25,16 +25,16 @@ public sealed class SweepViewTests
         Assert.Contains("sw  sweep_tiny_synth  Running  acc/top1 (max)  random/asha  trials: 3 ended, 1 running of 5", output);
         Assert.Contains("lr", output);
         Assert.Contains("weight_decay", output);
-        var best = RowOf(output, "sw-t002");
-        Assert.Contains($"{SweepView.BestMark}sw-t002", best);
+        var best = RowOf(output, "t002"); // the sweep id is in the headline
+        Assert.Contains($"{SweepView.BestMark}t002", best);
         Assert.Contains("0.01", best);
         Assert.Contains("completed", best);
         Assert.Contains("0.8000", best);
-        var stopped = RowOf(output, "sw-t001");
-        Assert.DoesNotContain(SweepView.BestMark + "sw-t001", stopped);
+        var stopped = RowOf(output, "t001");
+        Assert.DoesNotContain(SweepView.BestMark + "t001", stopped);
         Assert.Contains("stopped", stopped);
         Assert.Contains("stopped by ASHA at epoch 1", stopped);
-        Assert.Contains("running", RowOf(output, "sw-t003"));
+        Assert.Contains("running", RowOf(output, "t003"));
         Assert.Contains("best: sw-t002 acc/top1 0.8000 (epoch 4)  checkpoint: file:///artifacts/experiments/sw-t002/best_acc_top1_epoch_4.pth", output);
     }
 
@@ -73,6 +73,9 @@ public sealed class SweepViewTests
         Assert.Equal(6, lines.Length); // the state and five trials
         Assert.Equal($"sw-t001 stopped epoch 1 acc/top1: 0.2000 (stopped by ASHA at epoch 1, below the rung cutoff)  " +
                      $"{SweepStatuses.Lr}=0.05 {SweepStatuses.Wd}=0.0001", lines[2]);
+        Assert.Equal("0.03882", Cluster.Client.Reports.ParameterValue.Display("0.03881995263899941")); // sampled values, shortened
+        Assert.Equal("1.678E-05", Cluster.Client.Reports.ParameterValue.Display("1.6783341962116062E-05"));
+        Assert.Equal("8", Cluster.Client.Reports.ParameterValue.Display("8"));
         Assert.StartsWith("sw-t004 pending  ", lines[5]);
         var end = output.ToString()[first.Length..].Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, end.Length); // no trial changed: the best and the closing line
