@@ -20,6 +20,7 @@ public static class CommandLine
         root.Subcommands.Add(RetrainCommand.Create(output, error));
         root.Subcommands.Add(TopCommand.Create(output, error));
         root.Subcommands.Add(SiloCommand.Create(output, error));
+        root.Subcommands.Add(Commands.Bench.BenchCommand.Create(output, error));
         return root;
     }
 

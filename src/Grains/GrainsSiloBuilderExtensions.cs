@@ -1,3 +1,4 @@
+using Cluster.Grains.Collectives;
 using Cluster.Grains.Experiments;
 using Cluster.Grains.Placement;
 using Cluster.Grains.Registry;
@@ -11,9 +12,10 @@ namespace Cluster.Grains;
 public static class GrainsSiloBuilderExtensions
 {
     /// <summary>
-    /// Registers what the cluster's grains need on every silo: placement for compute-slot grains and the options of
-    /// workers (scratch folder), experiments (supervision, reminder period), sweeps (tick, reminder period) and the registry (silo timeout); configure
-    /// them with <c>Services.Configure&lt;...Options&gt;</c>. The silo registers the
+    /// Registers what the cluster's grains need on every silo: placement for compute-slot grains, the slots' runs,
+    /// collective mailboxes and process-group factory (an NCCL layer adds an
+    /// <see cref="Collectives.IDeviceProcessGroupFactory"/>), and the options of workers (scratch folder, collective
+    /// buffering), experiments (supervision, reminder period), sweeps (tick, reminder period) and the registry (silo timeout); configure them with <c>Services.Configure&lt;...Options&gt;</c>. The silo registers the
     /// <see cref="Cluster.Training.Storage.IArtifactStore"/>, grain storage named <see cref="GrainStorageNames.Cluster"/>
     /// and a reminder service.
     /// </summary>
@@ -22,6 +24,8 @@ public static class GrainsSiloBuilderExtensions
         builder.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         builder.Services.AddOptions<WorkerOptions>();
         builder.Services.AddSingleton<SlotRuns>();
+        builder.Services.AddSingleton<CollectiveMailboxes>();
+        builder.Services.AddSingleton<ProcessGroupFactory>();
         builder.Services.AddOptions<ExperimentOptions>();
         builder.Services.AddOptions<ClusterRegistryOptions>();
         builder.Services.AddOptions<SweepOptions>();

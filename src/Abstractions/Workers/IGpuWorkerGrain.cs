@@ -21,6 +21,13 @@ public interface IGpuWorkerGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task Deliver(CollectiveMessage message);
 
+    /// <summary>
+    /// Runs this slot's rank of an all-reduce benchmark (float32 buffers of each size, on its own thread) and returns
+    /// its timings; every rank of the group must be called at once. Refuses while the slot trains.
+    /// </summary>
+    [ResponseTimeout("01:00:00")]
+    Task<AllReduceBenchmarkResult> BenchmarkAllReduce(AllReduceBenchmarkSpec spec);
+
     /// <summary>Heartbeat: what this slot is doing now.</summary>
     [AlwaysInterleave]
     Task<WorkerStatus> GetStatus();

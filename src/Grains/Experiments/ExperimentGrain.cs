@@ -70,7 +70,7 @@ public sealed class ExperimentGrain(
         {
             Spec = spec,
             State = ExperimentState.Pending,
-            Reason = ExperimentLedger.WaitingForSlot,
+            Reason = ExperimentLedger.Waiting(spec, 0), // the first tick counts what is free
             CreatedAt = DateTimeOffset.UtcNow,
             MaxEpochs = maxEpochs,
         };
@@ -344,9 +344,7 @@ public sealed class ExperimentGrain(
             try
             {
                 var status = await GrainFactory.GetGrain<IGpuWorkerGrain>(w.WorkerKey).GetStatus().WaitAsync(settings.WorkerStatusTimeout);
-                return status.Busy && status.ExperimentId == Id && status.Generation == generation
-                    ? $"it is still busy with generation {generation} after being stopped"
-                    : null;
+                return ExperimentLedger.HungAfterStop(status, Id, generation);
             }
             catch (Exception e)
             {
@@ -356,17 +354,22 @@ public sealed class ExperimentGrain(
         return group.Zip(answers).Where(p => p.Second is not null).Select(p => (p.First.WorkerKey, p.Second!)).ToList();
     }
 
-    /// <summary>An excluded worker that now answers and is not busy with this run may join again.</summary>
+    /// <summary>
+    /// An excluded worker that now answers and is not busy with this run may join again; one whose silo is no longer
+    /// alive is forgotten (its key names that silo process, so it never comes back).
+    /// </summary>
     private async Task ReadmitExcluded()
     {
         if (Record.Excluded.Count == 0) return;
-        var keys = Record.Excluded.ToList();
+        var alive = (await Registry.GetView()).Silos.Where(s => s.Alive).SelectMany(s => s.Slots)
+            .Select(s => s.Slot.WorkerKey).ToHashSet();
+        var keys = Record.Excluded.Where(alive.Contains).ToList();
         var back = await Task.WhenAll(keys.Select(async key =>
         {
             try
             {
                 var status = await GrainFactory.GetGrain<IGpuWorkerGrain>(key).GetStatus().WaitAsync(settings.WorkerStatusTimeout);
-                return !(status.Busy && status.ExperimentId == Id);
+                return ExperimentLedger.MayRejoin(status, Id);
             }
             catch
             {
@@ -374,8 +377,9 @@ public sealed class ExperimentGrain(
             }
         }));
         var readmitted = keys.Where((_, i) => back[i]).ToList();
-        if (readmitted.Count == 0 || Record.State != ExperimentState.Pending) return;
-        Record.Excluded.RemoveAll(readmitted.Contains);
+        var gone = Record.Excluded.Where(k => !alive.Contains(k)).ToList();
+        if ((readmitted.Count == 0 && gone.Count == 0) || Record.State != ExperimentState.Pending) return;
+        Record.Excluded.RemoveAll(k => readmitted.Contains(k) || gone.Contains(k));
         foreach (var key in readmitted) Log($"worker {key} answers idle again: it may join the group");
         await Persist();
     }

@@ -1,6 +1,8 @@
+using Cluster.Abstractions.Collectives;
 using Cluster.Abstractions.Data;
 using Cluster.Abstractions.Experiments;
 using Cluster.Abstractions.Workers;
+using Cluster.Grains.Collectives;
 using Cluster.Grains.Placement;
 using Cluster.Training.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +17,8 @@ namespace Cluster.Grains.Workers;
 /// itself is kept in the silo's <see cref="SlotRuns"/>, so it survives a deactivation of this grain.
 /// </summary>
 [SiloPinnedPlacement]
-public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, SlotRuns slotRuns, ILogger<GpuWorkerGrain> logger)
+public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, SlotRuns slotRuns, CollectiveMailboxes mailboxes,
+    ILogger<GpuWorkerGrain> logger)
     : Grain, IGpuWorkerGrain
 {
     private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
@@ -53,15 +56,30 @@ public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, SlotRuns slo
             store,
             options.Value.ScratchPath,
             key => grains.GetGrain<IDatasetShardGrain>(key),
-            report => grains.GetGrain<IExperimentGrain>(report.ExperimentId).Report(report)));
+            report => grains.GetGrain<IExperimentGrain>(report.ExperimentId).Report(report),
+            ServiceProvider.GetService<ProcessGroupFactory>()));
         slotRuns.Replace(Key, started);
         started.Start();
         KeepAliveWhileBusy();
         logger.LogInformation("Worker {Worker}: started {Experiment} generation {Generation}, rank {Rank} of {World}", Key, start.ExperimentId, start.Generation, start.Rank, start.WorldSize);
     }
 
-    public Task Deliver(Abstractions.Collectives.CollectiveMessage message) =>
-        throw new NotSupportedException("collective delivery is being built (issue 4)");
+    public Task Deliver(CollectiveMessage message)
+    {
+        mailboxes.Deliver(Key, message);
+        return Task.CompletedTask;
+    }
+
+    public Task<AllReduceBenchmarkResult> BenchmarkAllReduce(AllReduceBenchmarkSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        AllReduceBenchmark.Validate(spec, Key);
+        if (Run is { IsTraining: true } current)
+            throw new InvalidOperationException(
+                $"worker {Key} trains experiment '{current.ExperimentId}' (generation {current.Generation}): no benchmark while it trains");
+        var groups = ServiceProvider.GetRequiredService<ProcessGroupFactory>();
+        return AllReduceBenchmark.RunOnThreadAsync(spec, groups, DeviceNames.EngineDevice(Device));
+    }
 
     public async Task Stop(string experimentId)
     {

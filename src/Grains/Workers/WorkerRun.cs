@@ -1,9 +1,11 @@
 using Cluster.Abstractions.Data;
 using Cluster.Abstractions.Workers;
+using Cluster.Grains.Collectives;
 using Cluster.Grains.Data;
 using Cluster.Training.Configs;
 using Cluster.Training.Engine;
 using Cluster.Training.Experiments;
+using Cluster.Training.Distributed;
 using Cluster.Training.Storage;
 
 namespace Cluster.Grains.Workers;
@@ -15,6 +17,7 @@ namespace Cluster.Grains.Workers;
 /// <param name="ScratchPath">Local folder for work_dirs and downloaded checkpoints.</param>
 /// <param name="Shards">The dataset shard grain of a shard key; null lets the train sampler order epochs itself.</param>
 /// <param name="Sink">Delivers a batch of events to the experiment (may throw while it is unreachable; retried).</param>
+/// <param name="Groups">Builds the process group of a data-parallel run (null: this slot trains single-worker runs only).</param>
 public sealed record WorkerEnvironment(
     string WorkerKey,
     string SiloName,
@@ -22,13 +25,18 @@ public sealed record WorkerEnvironment(
     IArtifactStore Store,
     string ScratchPath,
     Func<string, IDatasetShardGrain>? Shards,
-    Func<WorkerReport, Task> Sink);
+    Func<WorkerReport, Task> Sink,
+    ProcessGroupFactory? Groups = null);
 
 /// <summary>
 /// One worker's training run for one experiment generation, on a dedicated thread: loads the merged config with the
 /// worker's overrides (work_dir in scratch, its rank of the data, resume from the stored checkpoint downloaded and
 /// hash-checked), trains, uploads every checkpoint and reports events in order. The last event is always
 /// <see cref="RunFinished"/> or <see cref="RunFailed"/>.
+/// <para>With <c>WorldSize</c> &gt; 1 the run joins its group's process group (see <see cref="ProcessGroupFactory"/>).
+/// Rank 0 reports everything; the other ranks report their start line and how they ended (their epochs, validation
+/// and checkpoints are rank 0's). A broken group (a peer gone, hung or of another generation) ends the run with a
+/// retryable <see cref="RunFailed"/>, so the experiment re-forms the group.</para>
 /// </summary>
 public sealed class WorkerRun
 {
@@ -89,7 +97,14 @@ public sealed class WorkerRun
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            reports.Post(new RunFinished(TrainingStatus.Cancelled.ToString(), 0, new Dictionary<string, double>(), "stopped before training started"));
+            reports.Post(new RunFinished(TrainingStatus.Cancelled.ToString(), 0, new Dictionary<string, double>(), "stopped before training or while waiting for its group"));
+        }
+        catch (Exception error) when (PeerFailure.IsGroupFault(error))
+        {
+            // A stopped rank's peers stop too: their group faults are the stop's echo, not a failure.
+            reports.Post(cancel.IsCancellationRequested
+                ? new RunFinished(TrainingStatus.Cancelled.ToString(), 0, new Dictionary<string, double>(), "stopped while its group broke up")
+                : new RunFailed(OneLine(error), Retryable: true));
         }
         catch (Exception error)
         {
@@ -116,16 +131,33 @@ public sealed class WorkerRun
         {
             var local = DownloadCheckpoint(checkpoint);
             overrides.AddRange(["resume=true", $"load_from={local}"]);
-            reports.Post(Log($"resuming from {checkpoint.Uri} (epoch {checkpoint.Epoch}, iteration {checkpoint.Iteration})"));
+            Note($"resuming from {checkpoint.Uri} (epoch {checkpoint.Epoch}, iteration {checkpoint.Iteration})");
         }
         var document = ConfigLoader.LoadMerged(start.Spec.ConfigYaml, start.Spec.ConfigName, overrides);
+        var config = ExperimentConfig.From(document);
 
         var writer = new StoredCheckpointWriter(environment.Store, CheckpointPrefix());
-        var order = ShardOrder(document);
-        var translator = new TrainingEventTranslator(reports.Post, order is null ? null : order.Commit);
+        var order = ShardOrder(document, config);
+        var translator = new TrainingEventTranslator(start.Rank == 0 ? reports.Post : _ => { }, order is null ? null : order.Commit);
         translator.Watch(writer);
-        var job = TrainingJob.Prepare(document, WorkDir, environment.Device, checkpointWriter: writer, trainOrder: order);
+        using var group = JoinGroup(config);
+        var job = TrainingJob.Prepare(document, WorkDir, environment.Device, checkpointWriter: writer, trainOrder: order, processGroup: group);
         return job.Run(new SyncProgress(translator.Translate), cancel.Token);
+    }
+
+    /// <summary>The process group of a data-parallel run (null for a single worker); stopping the run cancels its collectives.</summary>
+    private IProcessGroup? JoinGroup(ExperimentConfig config)
+    {
+        if (start.WorldSize == 1) return null;
+        if (start.Peers.Count != start.WorldSize || start.Rank < 0 || start.Rank >= start.WorldSize || start.Peers[start.Rank] != environment.WorkerKey)
+            throw new ArgumentException(
+                $"worker {environment.WorkerKey} was started as rank {start.Rank} of {start.WorldSize} with peers [{string.Join(", ", start.Peers)}]");
+        var groups = environment.Groups
+                     ?? throw new InvalidOperationException($"worker {environment.WorkerKey} cannot join a group: no process group factory on its silo");
+        var group = groups.Create(new GroupMembership(start.ExperimentId, start.Generation, start.Rank, start.Peers),
+            config.Distributed, environment.Device, cancel.Token);
+        Note($"data-parallel: {group.Describe}");
+        return group;
     }
 
     /// <summary>Rank 0's checkpoints are the experiment's; other ranks keep theirs apart so no file is overwritten.</summary>
@@ -140,22 +172,28 @@ public sealed class WorkerRun
         return local;
     }
 
-    private ShardEpochOrder? ShardOrder(ConfigDocument document)
+    private ShardEpochOrder? ShardOrder(ConfigDocument document, ExperimentConfig config)
     {
         if (environment.Shards is null) return null;
-        var loader = ExperimentConfig.From(document).TrainDataloader;
+        var loader = config.TrainDataloader;
         if (loader is null) return null;
         if (loader.Sampler is Training.Data.Loading.DefaultSamplerConfig { Indices: not null })
         {
-            reports.Post(Log("train_dataloader.sampler.indices is set: the sampler orders epochs itself (no shard grain)"));
+            Note("train_dataloader.sampler.indices is set: the sampler orders epochs itself (no shard grain)");
             return null;
         }
         string key = ShardKey.For(DatasetIdentity.Of(document), "train", start.Rank, start.WorldSize);
         return new ShardEpochOrder(environment.Shards(key), key, start.ExperimentId, loader.BatchSize, loader.DropLast,
-            start.ResumeFrom, line => reports.Post(Log(line)));
+            start.ResumeFrom, Note);
     }
 
     private static LogReported Log(string line) => new(DateTimeOffset.UtcNow, line);
+
+    /// <summary>A log line of the run as a whole: rank 0's alone, so a group's log does not repeat it per rank.</summary>
+    private void Note(string line)
+    {
+        if (start.Rank == 0) reports.Post(Log(line));
+    }
 
     /// <summary>The innermost message that says what went wrong, on one line.</summary>
     internal static string OneLine(Exception error)

@@ -12,7 +12,7 @@ public static class TopLevelConfigKeys
         "train_dataloader", "val_dataloader", "test_dataloader",
         "train_cfg", "val_cfg", "test_cfg",
         "val_evaluator", "test_evaluator",
-        "optim_wrapper", "param_scheduler", "auto_scale_lr",
+        "optim_wrapper", "param_scheduler", "auto_scale_lr", "distributed",
         "default_hooks", "custom_hooks",
         "default_scope", "env_cfg", "log_processor", "visualizer", "vis_backends", "log_level",
         "load_from", "resume", "randomness",

@@ -6,9 +6,14 @@ namespace Cluster.Training.Distributed;
 /// </summary>
 public class GroupFaultException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>A collective waited longer than its timeout for a peer: that peer is dead or hung.</summary>
+/// <summary>
+/// A collective waited longer than its timeout for a peer: that peer is dead or hung. <see cref="PeerRank"/> is -1
+/// where the backend cannot tell which peer it waits for (NCCL).
+/// </summary>
 public sealed class CollectiveTimeoutException(int peerRank, TimeSpan timeout, string operation)
-    : GroupFaultException($"{operation}: no message from rank {peerRank} within {timeout.TotalSeconds:0.#} s (dead or hung worker)")
+    : GroupFaultException(peerRank >= 0
+        ? $"{operation}: no message from rank {peerRank} within {timeout.TotalSeconds:0.#} s (dead or hung worker)"
+        : $"{operation}: not finished within {timeout.TotalSeconds:0.#} s (a dead or hung worker; the backend cannot tell which)")
 {
     public int PeerRank { get; } = peerRank;
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Cluster.Training.Distributed;
 using Cluster.Training.Evaluation;
 using Cluster.Training.Hooks;
 using Cluster.Training.Models;
@@ -14,6 +15,11 @@ namespace Cluster.Training.Engine;
 /// the optimizer wrapper, applies auto_scale_lr, builds the schedulers and hooks, resumes (everything) or loads
 /// weights, then trains epoch by epoch with validation every val_interval epochs from val_begin on.
 /// <para>The loss is read back every iteration (one device sync) to stop on NaN/Inf before the step.</para>
+/// <para>With a process group (data-parallel): every rank starts from rank 0's parameters and buffers, gradients
+/// are averaged before every optimizer step, and at every epoch end the floating-point buffers are averaged
+/// (MMEngine's SyncBuffersHook) and a hash of the parameters is compared across ranks (check_replicas), before the
+/// hooks see the epoch (so checkpoints and validation use the synced model on every rank). The loss logged is the
+/// mean over ranks (the global batch's loss).</para>
 /// </summary>
 public sealed class TrainingRunner(TrainingRunnerOptions options)
 {
@@ -36,7 +42,13 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
         int itersPerEpoch = options.TrainData.BatchesPerEpoch;
         int maxEpochs = options.TrainCfg.MaxEpochs;
 
-        using var optimWrapper = OptimWrapper.Create(options.OptimWrapper, model.parameters());
+        var group = options.ProcessGroup;
+        if (group is not null)
+        {
+            Emit(new TrainingMessage($"data-parallel: rank {group.Rank} of {group.WorldSize}, {group.Describe}; " +
+                $"global batch {group.WorldSize} × {options.TrainData.BatchSize}"));
+        }
+        using var optimWrapper = OptimWrapper.Create(options.OptimWrapper, model.parameters(), group);
         ScaleLr(optimWrapper);
         var schedulers = ParamSchedulerFactory.Create(options.ParamScheduler, optimWrapper.ParamGroups, maxEpochs, itersPerEpoch);
         var recorder = new CheckpointRecorder(model, optimWrapper, schedulers, options, () => seed);
@@ -55,6 +67,17 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
                 .Invoke(model, weightsPath);
             Emit(new TrainingMessage($"loaded weights from {weightsPath}"));
         }
+        if (group is { WorldSize: > 1 })
+        {
+            if (options.Distributed.SyncBn)
+            {
+                int layers = SyncBatchNormConverter.Convert(model, group);
+                Emit(new TrainingMessage($"distributed.sync_bn: {layers} BatchNorm layer(s) share batch statistics across the {group.WorldSize} ranks"));
+            }
+            AgreeOnStart(group, context);
+            group.BroadcastFromRankZero(ModelState());
+            Emit(new TrainingMessage($"parameters and buffers broadcast from rank 0 to {group.WorldSize - 1} other rank(s)"));
+        }
         optimWrapper.InitializeCountStatus(context.CompletedIters, context.MaxIters);
         hooks.ForEach(hook => hook.BeforeRun(context));
 
@@ -66,6 +89,7 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
             while (context.CompletedEpochs < maxEpochs && !context.StopTraining)
             {
                 RunEpoch(context, optimWrapper, hooks, device, cancellation);
+                SyncReplicas(context.CompletedEpochs);
                 hooks.ForEach(hook => hook.AfterTrainEpoch(context));
                 if (options.ValData is not null && IsValidationDue(context.CompletedEpochs))
                 {
@@ -117,7 +141,7 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
                 {
                     var logits = model.forward(batch.Inputs.to(device));
                     var lossTensor = model.Loss(logits, batch.Labels.to(device));
-                    loss = lossTensor.item<float>();
+                    loss = MeanOverRanks(lossTensor);
                     if (!double.IsFinite(loss))
                     {
                         throw new NonFiniteLossException(epoch + 1, batchIndex + 1, itersPerEpoch, loss);
@@ -140,6 +164,53 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
         context.CompletedEpochs++;
     }
 
+    /// <summary>
+    /// The loss of the whole (global) batch: the mean over ranks in a data-parallel run, which is what one worker
+    /// with the global batch would log; a non-finite loss on any rank makes it non-finite on every rank, so all stop
+    /// together instead of the others waiting for the collective timeout.
+    /// </summary>
+    private double MeanOverRanks(Tensor lossTensor)
+    {
+        if (options.ProcessGroup is not { WorldSize: > 1 } group)
+        {
+            return lossTensor.item<float>();
+        }
+        using var shared = lossTensor.detach().reshape(1).clone();
+        group.AllReduceMean([shared]);
+        return shared.item<float>();
+    }
+
+    /// <summary>
+    /// Every rank must run the same iterations (same resume point, batches per epoch and epochs), or their collectives
+    /// stop matching and the group hangs until the timeout; a mismatch is a setup error, reported at once.
+    /// </summary>
+    private static void AgreeOnStart(IProcessGroup group, TrainingContext context)
+    {
+        string local = $"iteration {context.CompletedIters}, {context.ItersPerEpoch} batches per epoch, {context.MaxEpochs} epochs";
+        var all = group.AllGather(System.Text.Encoding.UTF8.GetBytes(local)).Select(System.Text.Encoding.UTF8.GetString).ToList();
+        if (all.Any(other => other != local))
+        {
+            throw new InvalidOperationException("data-parallel ranks would run different iterations: " +
+                string.Join("; ", all.Select((text, rank) => $"rank {rank} starts at {text}")));
+        }
+    }
+
+    /// <summary>Parameters then buffers, in module order (the same on every rank).</summary>
+    private List<Tensor> ModelState() => [.. model.parameters(), .. model.buffers()];
+
+    private void SyncReplicas(int epoch)
+    {
+        if (options.ProcessGroup is not { WorldSize: > 1 } group)
+        {
+            return;
+        }
+        group.AverageFloatingPoint(model.buffers());
+        if (options.Distributed.CheckReplicas)
+        {
+            group.VerifyReplicas(model.parameters(), epoch);
+        }
+    }
+
     private void ValidateTrainCfg()
     {
         var train = options.TrainCfg;
@@ -151,6 +222,10 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
         {
             throw new ArgumentException(
                 $"train_cfg.max_epochs ({train.MaxEpochs}) and train_cfg.val_interval ({train.ValInterval}) must be positive");
+        }
+        if (options.ProcessGroup is { } group && group.WorldSize != options.WorldSize)
+        {
+            throw new ArgumentException($"world size {options.WorldSize} differs from the process group's {group.WorldSize}");
         }
         if (options.TrainData.BatchesPerEpoch <= 0)
         {
@@ -188,7 +263,9 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
         {
             if (options.CheckpointWriter is null)
             {
-                Emit(new TrainingMessage("no checkpoint writer: checkpoints are not saved"));
+                Emit(new TrainingMessage(options.ProcessGroup is { Rank: > 0 } group
+                    ? $"rank {group.Rank}: checkpoints are saved by rank 0 only"
+                    : "no checkpoint writer: checkpoints are not saved"));
             }
             else
             {

@@ -1,4 +1,5 @@
 using Cluster.Training.Data;
+using Cluster.Training.Distributed;
 using Cluster.Training.Evaluation;
 using Cluster.Training.Hooks;
 using Cluster.Training.Models;
@@ -20,8 +21,24 @@ public sealed class TrainingRunnerOptions
     public IReadOnlyList<ParamSchedulerConfig> ParamScheduler { get; init; } = [];
     public IReadOnlyList<MetricConfig> ValEvaluator { get; init; } = [new AccMetricConfig()];
     public AutoScaleLrConfig? AutoScaleLr { get; init; }
-    /// <summary>Workers training together (each with <see cref="TrainBatchSource.BatchSize"/>), for auto_scale_lr.</summary>
-    public int WorldSize { get; init; } = 1;
+    /// <summary>
+    /// The data-parallel group this worker trains in (gradients averaged before every step, rank 0's weights at the
+    /// start, buffers averaged and replicas compared at every epoch end); null = a single worker.
+    /// </summary>
+    public IProcessGroup? ProcessGroup { get; init; }
+    /// <summary>The <c>distributed</c> section (check_replicas, sync_bn); used only with a <see cref="ProcessGroup"/>.</summary>
+    public DistributedConfig Distributed { get; init; } = new();
+    /// <summary>
+    /// Workers training together (each with <see cref="TrainBatchSource.BatchSize"/>), for auto_scale_lr: the
+    /// group's size by default (1 without one); set only to model a group size for a single worker.
+    /// </summary>
+    public int WorldSize
+    {
+        get => worldSize ?? ProcessGroup?.WorldSize ?? 1;
+        init => worldSize = value;
+    }
+
+    private readonly int? worldSize;
     public DefaultHooksConfig DefaultHooks { get; init; } = new();
     public IReadOnlyList<HookConfig> CustomHooks { get; init; } = [];
     public RandomnessConfig Randomness { get; init; } = new();

@@ -1,5 +1,6 @@
 using Cluster.Training.Configs;
 using Cluster.Training.Data.Loading;
+using Cluster.Training.Distributed;
 using Cluster.Training.Engine;
 using Cluster.Training.Evaluation;
 using Cluster.Training.Hooks;
@@ -35,6 +36,13 @@ public sealed class ExperimentConfig
     public string? WorkDir { get; init; }
     public string Device { get; init; } = "auto";
     public EnvironmentConfig EnvCfg { get; init; } = new();
+    public DistributedConfig Distributed { get; init; } = new();
+
+    // The group size of a data-parallel run: read and validated by the cluster client (GroupSize) into the experiment
+    // spec, ignored by the engine (which trains as one rank of whatever group it is given).
+    public object? Workers { get; init; }
+    public object? MinWorkers { get; init; }
+    public object? MaxWorkers { get; init; }
 
     // Accepted for MMAction2 compatibility; they configure MMEngine machinery this engine does not have
     // (registry scopes, visual backends) or that it fixes (log format and level).
@@ -45,7 +53,12 @@ public sealed class ExperimentConfig
     public string? LogLevel { get; init; }
 
     /// <summary>Binds and validates a loaded document; errors name the file and key path.</summary>
-    public static ExperimentConfig From(ConfigDocument document) => ConfigBinder.Bind<ExperimentConfig>(document, "");
+    public static ExperimentConfig From(ConfigDocument document)
+    {
+        var config = ConfigBinder.Bind<ExperimentConfig>(document, "");
+        config.Distributed.Validate(document);
+        return config;
+    }
 
     /// <summary>The section a command needs, or an error naming the file and the missing key.</summary>
     public static T Require<T>(T? section, ConfigDocument document, string key) where T : class =>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Cluster.Training.Checkpoints;
 using Cluster.Training.Configs;
 using Cluster.Training.Data.Loading;
+using Cluster.Training.Distributed;
 using Cluster.Training.Engine;
 using Cluster.Training.Models;
 using Cluster.Training.Storage;
@@ -25,12 +26,15 @@ public sealed class TrainingJob
     private readonly string device;
     private readonly string? resumeFrom;
     private readonly string? loadFrom;
-    private readonly ICheckpointWriter checkpointWriter;
+    private readonly ICheckpointWriter? checkpointWriter;
     private readonly IEpochOrderProvider? trainOrder;
+    private readonly IProcessGroup? processGroup;
 
     private TrainingJob(ConfigDocument document, ExperimentConfig config, WorkDirectory workDir, string device,
-        string? resumeFrom, string? loadFrom, ICheckpointWriter checkpointWriter, IEpochOrderProvider? trainOrder)
+        string? resumeFrom, string? loadFrom, ICheckpointWriter? checkpointWriter, IEpochOrderProvider? trainOrder,
+        IProcessGroup? processGroup)
     {
+        this.processGroup = processGroup;
         this.checkpointWriter = checkpointWriter;
         this.trainOrder = trainOrder;
         this.document = document;
@@ -53,8 +57,11 @@ public sealed class TrainingJob
     /// <see cref="StoredCheckpointWriter"/> also uploads them).</param>
     /// <param name="trainOrder">Decides each epoch's train order instead of the train sampler (a cluster worker asks
     /// its dataset shard grain); the sampler's own permutation by default.</param>
+    /// <param name="processGroup">The data-parallel group this run is one rank of (the caller owns it); null for a
+    /// single worker. Only rank 0 writes checkpoints: the other ranks run without a checkpoint writer.</param>
     public static TrainingJob Prepare(ConfigDocument document, string? workDir = null, string? device = null,
-        ArtifactLocator? artifacts = null, ICheckpointWriter? checkpointWriter = null, IEpochOrderProvider? trainOrder = null)
+        ArtifactLocator? artifacts = null, ICheckpointWriter? checkpointWriter = null, IEpochOrderProvider? trainOrder = null,
+        IProcessGroup? processGroup = null)
     {
         var config = Check(document);
         var directory = WorkDirectory.Resolve(workDir, config.WorkDir, document.MainFile);
@@ -62,7 +69,8 @@ public sealed class TrainingJob
         var resumeFrom = config.Resume ? checkpoint ?? directory.LastCheckpoint() : null;
         var loadFrom = config.Resume ? null : checkpoint;
         return new TrainingJob(document, config, directory, DeviceSetting.Validate(document, device ?? config.Device, device is not null),
-            resumeFrom, loadFrom, checkpointWriter ?? new PthCheckpointWriter(), trainOrder);
+            resumeFrom, loadFrom, processGroup is { Rank: > 0 } ? null : checkpointWriter ?? new PthCheckpointWriter(), trainOrder,
+            processGroup);
     }
 
     /// <summary>
@@ -138,6 +146,8 @@ public sealed class TrainingJob
             ParamScheduler = config.ParamScheduler,
             ValEvaluator = config.ValEvaluator,
             AutoScaleLr = config.AutoScaleLr,
+            ProcessGroup = processGroup,
+            Distributed = config.Distributed,
             DefaultHooks = config.DefaultHooks,
             CustomHooks = config.CustomHooks,
             Randomness = new RandomnessConfig { Seed = seed },

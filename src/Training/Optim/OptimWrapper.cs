@@ -1,3 +1,4 @@
+using Cluster.Training.Distributed;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,19 +10,22 @@ namespace Cluster.Training.Optim;
 /// <para>Accumulation follows <c>OptimWrapper.scale_loss</c>/<c>should_update</c>: the loss is divided by
 /// accumulative_counts and the optimizer steps every accumulative_counts iterations; the last incomplete group of the
 /// whole run (max_iters not a multiple of the count) divides by its own size and steps at the final iteration.</para>
+/// <para>In a data-parallel run the gradients are averaged over the process group before clipping and the step, and
+/// only on iterations that step (the others accumulate locally, like DDP's <c>no_sync</c>).</para>
 /// </summary>
 public sealed class OptimWrapper : IDisposable
 {
     private readonly List<Parameter> parameters;
     private readonly ClipGradConfig? clipGrad;
     private readonly int accumulativeCounts;
+    private readonly IProcessGroup? processGroup;
     private long innerCount;
     private long maxCounts = long.MaxValue;
     private long divisibleIters = long.MaxValue;
     private long remainderIters;
 
     public OptimWrapper(OptimizerHelper optimizer, IEnumerable<Parameter> parameters, ClipGradConfig? clipGrad,
-        int accumulativeCounts)
+        int accumulativeCounts, IProcessGroup? processGroup = null)
     {
         if (accumulativeCounts < 1)
         {
@@ -31,6 +35,7 @@ public sealed class OptimWrapper : IDisposable
         this.parameters = parameters.ToList();
         this.clipGrad = clipGrad;
         this.accumulativeCounts = accumulativeCounts;
+        this.processGroup = processGroup;
         ParamGroups = optimizer.ParamGroups.ToList();
     }
 
@@ -42,7 +47,9 @@ public sealed class OptimWrapper : IDisposable
     public double Lr => ParamGroups[0].LearningRate;
 
     /// <summary>Builds SGD or AdamW from <c>optim_wrapper</c> over the given parameters (one parameter group).</summary>
-    public static OptimWrapper Create(OptimWrapperConfig config, IEnumerable<Parameter> parameters)
+    /// <param name="processGroup">The data-parallel group whose gradients are averaged; null for one worker.</param>
+    public static OptimWrapper Create(OptimWrapperConfig config, IEnumerable<Parameter> parameters,
+        IProcessGroup? processGroup = null)
     {
         if (config.Type != "OptimWrapper")
         {
@@ -59,7 +66,7 @@ public sealed class OptimWrapper : IDisposable
             _ => throw new ArgumentException(
                 $"optim_wrapper.optimizer.type '{config.Optimizer.GetType().Name}' is not supported (SGD, AdamW)"),
         };
-        return new OptimWrapper(optimizer, parameterList, config.ClipGrad, config.AccumulativeCounts);
+        return new OptimWrapper(optimizer, parameterList, config.ClipGrad, config.AccumulativeCounts, processGroup);
     }
 
     /// <summary>Multiplies lr and initial lr of every group (auto_scale_lr).</summary>
@@ -89,17 +96,40 @@ public sealed class OptimWrapper : IDisposable
         {
             scaled.backward();
         }
+        // A SyncBatchNorm backward cannot throw through native autograd: it records its failure (a dead peer) instead.
+        if (processGroup is not null) Distributed.SyncBatchNorm.ThrowIfBackwardFailed(processGroup);
         innerCount++;
         if (innerCount % accumulativeCounts != 0 && innerCount != maxCounts)
         {
             return null;
         }
+        AverageGradients();
         double? gradNorm = clipGrad is null
             ? null
             : nn.utils.clip_grad_norm_(parameters, clipGrad.MaxNorm, clipGrad.NormType);
         Optimizer.step();
         Optimizer.zero_grad();
         return gradNorm;
+    }
+
+    private void AverageGradients()
+    {
+        if (processGroup is null || processGroup.WorldSize == 1)
+            return;
+        var gradients = new List<Tensor>(parameters.Count);
+        foreach (var parameter in parameters)
+        {
+            if (parameter.grad is { } gradient)
+                gradients.Add(gradient);
+        }
+        try
+        {
+            processGroup.AllReduceMean(gradients);
+        }
+        finally
+        {
+            gradients.ForEach(gradient => gradient.Dispose()); // handles only: the gradients stay on the parameters
+        }
     }
 
     private long LossFactor() =>

@@ -9,7 +9,8 @@ public enum TrialDecision
     /// <summary>Stop it early: its metric is not promising (the trial ends as Stopped).</summary>
     Stop,
 
-    /// <summary>It has used the scheduler's whole budget (ASHA's max_t): end it as Completed.</summary>
+    /// <summary>It has used the scheduler's whole budget (ASHA's max_t): end it as Completed (when max_t is
+    /// train_cfg.max_epochs the trial is ending by itself anyway).</summary>
     Complete,
 }
 

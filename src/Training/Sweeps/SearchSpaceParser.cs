@@ -36,17 +36,21 @@ internal static class SearchSpaceParser
             return;
         }
         // The deepest part of the path that exists tells what the key was probably meant to be.
+        // When a sibling with the rest of the path exists (a misspelt middle segment), that full path is the hint.
         var segments = keyPath.Split('.');
         var prefix = "";
+        var matched = 0;
         object? node = document.Root;
-        foreach (var segment in segments)
+        while (matched < segments.Length && document.TryGet(RawTree.JoinPath(prefix, segments[matched]), out var child))
         {
-            if (!document.TryGet(RawTree.JoinPath(prefix, segment), out var child)) break;
-            prefix = RawTree.JoinPath(prefix, segment);
+            prefix = RawTree.JoinPath(prefix, segments[matched++]);
             node = child;
         }
-        var siblings = node is Dictionary<string, object?> map ? map.Keys.Select(key => RawTree.JoinPath(prefix, key)) : [];
-        throw space.Error(keyPath, "not a key of the config" + Suggestions.DidYouMean(keyPath, siblings, listAllOtherwise: false));
+        var rest = string.Join('.', segments.Skip(matched + 1));
+        var siblings = node is Dictionary<string, object?> map ? map.Keys.Select(key => RawTree.JoinPath(prefix, key)).ToList() : [];
+        var completed = siblings.Select(sibling => RawTree.JoinPath(sibling, rest)).Where(path => document.TryGet(path, out _)).ToList();
+        throw space.Error(keyPath, "not a key of the config" +
+            Suggestions.DidYouMean(keyPath, completed.Count > 0 && rest.Length > 0 ? completed : siblings, listAllOtherwise: false));
     }
 
     private static SearchDistribution ParseDistribution(SpecSection entry)

@@ -54,7 +54,7 @@ public sealed class SweepSpec
             var key = parameters.Keys.FirstOrDefault(key => error.KeyPath == key || error.KeyPath.StartsWith(key + ".", StringComparison.Ordinal))
                 ?? parameters.Keys.FirstOrDefault(key => error.File.StartsWith($"--set {key}=", StringComparison.Ordinal));
             var culprit = key is null ? "" : $" with {key} = {TrialParameters.Display(parameters[key])}";
-            var problem = error.KeyPath.Length == 0 ? error.Problem : $"{error.KeyPath}: {error.Problem}";
+            var problem = error.KeyPath.Length == 0 || error.KeyPath == key ? error.Problem : $"{error.KeyPath}: {error.Problem}";
             throw new ConfigException(Name, key is null ? SearchSpaceParser.Key : RawTree.JoinPath(SearchSpaceParser.Key, key),
                 $"the trial config is invalid{culprit}: {problem}");
         }

@@ -20,6 +20,17 @@ public static class TrialParameters
         _ => RawTree.ScalarText(value),
     };
 
+    /// <summary>A value as YAML text that <see cref="FromYamlText"/> reads back to the same typed value (e.g. to keep
+    /// parameters as strings in grain state or a CSV).</summary>
+    public static string ToYamlText(object value) => YamlText(value);
+
+    /// <summary>The value of a YAML scalar written by <see cref="ToYamlText"/>.</summary>
+    public static object FromYamlText(string text) => YamlTreeReader.ReadValue(text, "parameter") switch
+    {
+        null or Dictionary<string, object?> or List<object?> => throw new FormatException($"'{text}' is not a parameter value"),
+        var value => value,
+    };
+
     private static string YamlText(object value) => value switch
     {
         // A JSON string literal is a YAML double-quoted scalar: always read back as this exact string.

@@ -74,4 +74,36 @@ public sealed class ClusterTrainTests(TestSiloFixture silo) : IClassFixture<Test
         var watch = CliRunner.Run("watch", id, "--gateway", silo.Gateway);
         Assert.Equal(130, watch.ExitCode); // watch of an ended run returns at once with the run's exit code
     }
+
+    [Fact]
+    public void AGroupBelowItsMinimumWaitsAndStatusSaysSo()
+    {
+        // The test silo has one CPU slot; the config asks for 3 workers, at least 2.
+        var train = CliRunner.Run(Train(50, "--set", "workers=3", "--set", "min_workers=2", "--detach"));
+        Assert.True(train.ExitCode == 0, train.Error);
+        var id = Assert.Single(train.OutputLines);
+        try
+        {
+            CliRunner.Result status;
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            do
+            {
+                status = CliRunner.Run("status", id, "--gateway", silo.Gateway);
+                Assert.True(status.ExitCode == 0, status.Error);
+            } while (!status.Output.Contains("1 of min 2") && DateTime.UtcNow < deadline && Pause());
+
+            Assert.Contains("state:       Pending (waiting for workers: 1 of min 2 free)", status.OutputLines);
+            Assert.Contains("workers:     0/3 (min 2)  generation 0  restarts 0", status.OutputLines);
+        }
+        finally
+        {
+            CliRunner.Run("cancel", id, "--gateway", silo.Gateway);
+        }
+    }
+
+    private static bool Pause()
+    {
+        Thread.Sleep(250);
+        return true;
+    }
 }

@@ -19,6 +19,8 @@ public class GroupSizeTests
     [InlineData(new[] { "workers=3" }, null, 1, 3, 1)]
     [InlineData(new string[0], 2, null, 2, 2)]
     [InlineData(new[] { "min_workers=3" }, 4, 2, 4, 2)]
+    [InlineData(new[] { "min_workers=3" }, null, null, 3, 3)]
+    [InlineData(new string[0], null, 2, 2, 2)]
     public void Config_keys_then_flags_decide_the_most_and_the_fewest(string[] overrides, int? workers, int? minWorkers, int max, int min)
     {
         Assert.Equal((max, min), GroupSize.Resolve(Demo(overrides), workers, minWorkers));

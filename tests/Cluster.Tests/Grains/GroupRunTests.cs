@@ -151,4 +151,31 @@ public sealed class GroupRunTests : IDisposable
         Assert.Equal((ExperimentState.Running, 1), (status.State, status.Generation));
         await host.Experiment("stale-1").Cancel("done");
     }
+
+    [Fact]
+    public async Task Losing_a_silo_re_forms_a_two_worker_group_on_the_survivor_which_resumes_with_its_new_world_size()
+    {
+        await using var host = await ClusterTestHost.StartAsync(silos: 2);
+        await host.RegisterCpuSlot(host.Primary);
+        await host.RegisterCpuSlot(host.Secondary);
+        var lost = ClusterTestHost.CpuSlot(host.Secondary).WorkerKey;
+
+        // Long enough that rank 0 (on the survivor, training its shard alone until the collective lands) is still busy
+        // when the loss is noticed.
+        await host.Experiment("shrink-1").Submit(Spec(epochs: 10, workers: 2, minWorkers: 1));
+        var before = await host.WaitFor("shrink-1", s => s.Checkpoints.Any(c => !c.IsBest && c.Epoch >= 1), RunTimeout, "a first checkpoint");
+        Assert.Equal(2, before.Workers.Count);
+
+        await host.KillSiloAsync(host.Secondary);
+        var done = await host.WaitFor("shrink-1", s => s.State.IsTerminal(), RunTimeout, "a terminal state");
+
+        var logs = (await host.Experiment("shrink-1").GetLogs(0, 10_000)).Lines;
+        Assert.True(done.State == ExperimentState.Completed, $"{done.State}: {done.Reason}\n{string.Join("\n", logs)}");
+        Assert.Equal(Enumerable.Range(1, 10), done.History.Select(h => h.Epoch));
+        Assert.True(done.Generation >= 2 && done.Restarts >= 1, $"generation {done.Generation}, restarts {done.Restarts}");
+        Assert.Equal(ClusterTestHost.CpuSlot(host.Primary).WorkerKey, Assert.Single(done.Workers).WorkerKey);
+        Assert.Contains(logs, l => l.Contains($"worker {lost} is left out of the next group: it does not answer"));
+        // One worker reads the whole epoch: twice the iterations per epoch of each of the two.
+        Assert.Contains(logs, l => l.Contains("resume: ") && l.Contains("(another world size)"));
+    }
 }

@@ -23,6 +23,20 @@ public class ShippedSweepSpecTests
     }
 
     [Fact]
+    public void TheExampleInConfigsReadmeLoads()
+    {
+        var readme = File.ReadAllText(CliRunner.RepositoryFile(Path.Combine("configs", "README.md")));
+        var section = readme[readme.IndexOf("## Sweeps", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```yaml\n", StringComparison.Ordinal) + "```yaml\n".Length;
+        var example = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+        using var files = new SweepSpecFiles();
+        var spec = SweepSpecLoader.Load(files.Write(example.Replace("_base_: tsn_tiny_synth.yaml", "")));
+        Assert.Equal(6, spec.SearchSpace.Count);
+        Assert.Equal(8, spec.TotalTrials); // random search draws the grid key like a choice
+        Assert.Equal(new AshaSchedulerSettings(1, 2, 8), spec.Settings.Scheduler);
+    }
+
+    [Fact]
     public void TheDemoIsAnEightTrialAshaSweepOverLearningRateAndWeightDecayOnSyntheticSetA()
     {
         var spec = SweepSpecLoader.Load(Demo);

@@ -89,6 +89,16 @@ public class SweepSpecLoaderTests : IDisposable
     }
 
     [Fact]
+    public void ASearchKeyMayIndexIntoAList()
+    {
+        // As with --set, an integer segment indexes a list: the first param_scheduler's gamma.
+        var spec = Load($"search_space:\n  param_scheduler.0.gamma: {{type: uniform, lower: 0.1, upper: 0.5}}\n{SweepSpecFiles.MinimalSweep}");
+        var trial = ConfigLoader.LoadMerged(spec.TrialConfigYaml(new Dictionary<string, object> { ["param_scheduler.0.gamma"] = 0.25 }), "t");
+        Assert.Equal(0.25, trial.Get("param_scheduler.0.gamma"));
+        Assert.Equal("MultiStepLR", trial.Get("param_scheduler.0.type"));
+    }
+
+    [Fact]
     public void TheSpecTextReadsBackToTheSameSpec()
     {
         var spec = Load($"{SweepSpecFiles.LrSpace}\nsweep: {{metric: acc/top1, mode: max, num_samples: 4, scheduler: {{type: median_stopping}}}}");
@@ -114,6 +124,11 @@ public class SweepSpecLoaderTests : IDisposable
         Assert.EndsWith("spec.yaml: search_space.optim_wrapper.optimizer.lrr: not a key of the config (did you mean 'optim_wrapper.optimizer.lr'?)",
             error.Message);
     }
+
+    [Fact]
+    public void AMisspeltMiddleSegmentIsSuggestedWithTheRestOfThePath() =>
+        Assert.EndsWith("search_space.optim_wrapper.optimzer.lr: not a key of the config (did you mean 'optim_wrapper.optimizer.lr'?)",
+            Reject($"search_space:\n  optim_wrapper.optimzer.lr: {{type: uniform, lower: 0.1, upper: 0.2}}\n{SweepSpecFiles.MinimalSweep}").Message);
 
     [Fact]
     public void ASearchKeyNamingASectionIsRejected() =>
@@ -198,4 +213,9 @@ public class SweepSpecLoaderTests : IDisposable
         var error = Reject($"search_space:\n  {entry}\n{SweepSpecFiles.MinimalSweep}");
         Assert.Contains($"spec.yaml: search_space.{key}: the trial config is invalid with {key} = {value}: ", error.Message);
     }
+
+    [Fact]
+    public void TheTrialConfigErrorSaysWhatTheEngineRejected() =>
+        Assert.EndsWith("spec.yaml: search_space.train_cfg.max_epochs: the trial config is invalid with train_cfg.max_epochs = 0: must be at least 1, got 0",
+            Reject($"search_space:\n  train_cfg.max_epochs: {{type: randint, lower: 0, upper: 3}}\n{SweepSpecFiles.MinimalSweep}").Message);
 }

@@ -5,7 +5,7 @@ namespace Cluster.Client.Commands.Experiments;
 /// <summary>
 /// How many workers a data-parallel run takes: the config's top-level <c>workers</c> (N means N; the fewest defaults to
 /// it), <c>min_workers</c> and <c>max_workers</c> (the most, overriding <c>workers</c>), then <c>--workers</c> (the most)
-/// and <c>--min-workers</c> from the command line. Nothing given: one worker.
+/// and <c>--min-workers</c> from the command line. Nothing given: one worker; only a minimum: that many.
 /// </summary>
 internal static class GroupSize
 {
@@ -31,7 +31,8 @@ internal static class GroupSize
             if (minFlag < 1) throw new ArgumentException($"--min-workers {minFlag}: must be at least 1");
             min = minFlag;
         }
-        int most = max ?? 1;
+        // Only a minimum given: the group is that size.
+        int most = max ?? min ?? 1;
         int fewest = min ?? most;
         if (fewest <= most) return (most, fewest);
         string minFrom = minWorkersFlag is not null ? "--min-workers" : MinWorkersKey;

@@ -1,3 +1,4 @@
+using Cluster.Training.Distributed;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,11 +11,16 @@ namespace Cluster.Training.Models.Layers;
 /// handle it passes on without keeping the object alive; when a GC runs at that moment the finalizer frees the handle
 /// mid-call and training fails at random with "Unknown scalar type". One static Scalar, never finalised, avoids it on
 /// the hottest path of every training step.
+/// With a <see cref="SyncGroup"/> (set by <see cref="SyncBatchNormConverter"/>) training mode normalises with the
+/// statistics of every rank's batch (<see cref="SyncBatchNorm"/>); eval mode is unchanged.
 /// </summary>
 public abstract class StableBatchNorm(long numFeatures, int inputDims, string name)
     : BatchNorm(numFeatures, eps: 1e-5, momentum: 0.1, affine: true, track_running_stats: true, device: null, dtype: null, name: name)
 {
     private static readonly Scalar One = 1L.ToScalar();
+
+    /// <summary>The group whose ranks share batch statistics in training mode; null = this rank's batch only.</summary>
+    public IProcessGroup? SyncGroup { get; set; }
 
     public override Tensor forward(Tensor input)
     {
@@ -26,6 +32,8 @@ public abstract class StableBatchNorm(long numFeatures, int inputDims, string na
             // Without a momentum PyTorch keeps a cumulative average of the batch statistics.
             if (momentum is null) averagingFactor = 1.0 / num_batches_tracked.item<long>();
         }
+        if (training && SyncGroup is { WorldSize: > 1 } group)
+            return SyncBatchNorm.Apply(input, weight, bias, running_mean, running_var, averagingFactor, eps, group);
         bool useBatchStatistics = training || running_mean is null;
         return nn.functional.batch_norm(input, running_mean, running_var, weight, bias, useBatchStatistics, averagingFactor, eps);
     }

@@ -1,0 +1,281 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
+
+namespace Cluster.Training.Distributed;
+
+/// <summary>
+/// Ring collectives over an <see cref="IPeerTransport"/>: every rank sends only to the next rank and receives only
+/// from the previous one, so each link carries 2·(N−1)/N of the buffer per all-reduce whatever N is.
+/// <para>All-reduce = reduce-scatter then all-gather over N segments of the buffer. Each segment travels in messages
+/// of at most the chunk size; a chunk is forwarded to the next rank as soon as it was received and reduced, so sends
+/// to the next rank overlap receives from the previous one. Received bytes are added straight into the buffer.</para>
+/// <para>Every call takes the next sequence number of this instance (on the calling thread, before it yields), which
+/// makes its tags unique; all ranks must make the same calls in the same order.</para>
+/// </summary>
+public sealed class RingAllReduce
+{
+    private const int HeaderBytes = sizeof(long);
+
+    private readonly IPeerTransport transport;
+    private readonly int chunkBytes;
+    private long nextSequence;
+
+    /// <param name="chunkBytes">The largest message, a positive multiple of 4 (float32 elements).</param>
+    /// <param name="timeout">How long one receive waits before the collective fails with
+    /// <see cref="CollectiveTimeoutException"/>.</param>
+    public RingAllReduce(IPeerTransport transport, int chunkBytes, TimeSpan timeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkBytes, HeaderBytes, nameof(chunkBytes));
+        if (chunkBytes % sizeof(float) != 0)
+            throw new ArgumentException($"chunk size {chunkBytes} is not a multiple of {sizeof(float)} bytes", nameof(chunkBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero, nameof(timeout));
+        if (transport.WorldSize > RingTag.MaxSteps)
+            throw new ArgumentException($"a ring supports at most {RingTag.MaxSteps} ranks, got {transport.WorldSize}");
+        this.transport = transport;
+        this.chunkBytes = chunkBytes;
+        Timeout = timeout;
+    }
+
+    public TimeSpan Timeout { get; }
+    public int Rank => transport.Rank;
+    public int WorldSize => transport.WorldSize;
+
+    private int Next => (Rank + 1) % WorldSize;
+    private int Previous => (Rank + WorldSize - 1) % WorldSize;
+
+    /// <summary>Sums <paramref name="buffer"/> (float32 elements, native byte order) over all ranks, in place.</summary>
+    public Task SumAsync(Memory<byte> buffer)
+    {
+        if (buffer.Length % sizeof(float) != 0)
+            throw new ArgumentException($"a float32 buffer of {buffer.Length} bytes is not a whole number of elements", nameof(buffer));
+        long sequence = nextSequence++;
+        return WorldSize == 1 || buffer.IsEmpty ? Task.CompletedTask : RunSumAsync(buffer, sequence);
+    }
+
+    /// <summary>Every rank's <paramref name="local"/> bytes (of any length), indexed by rank.</summary>
+    public Task<byte[][]> GatherAsync(byte[] local)
+    {
+        long sequence = nextSequence++;
+        return WorldSize == 1 ? Task.FromResult(new[] { local }) : RunGatherAsync(local, sequence);
+    }
+
+    private async Task RunSumAsync(Memory<byte> buffer, long sequence)
+    {
+        var layout = new SegmentLayout(buffer.Length / sizeof(float), WorldSize, chunkBytes / sizeof(float));
+        using var exchange = new Exchange(this, sequence, "all-reduce");
+        // The send of each (segment, chunk) still in flight: its bytes must not change before the transport has them.
+        var pendingSend = new Task?[WorldSize][];
+        for (int segment = 0; segment < WorldSize; segment++)
+            pendingSend[segment] = new Task?[layout.ChunkCount(segment)];
+
+        void Send(RingPhase phase, int step, int segment, int chunk) =>
+            pendingSend[segment][chunk] = exchange.Send(phase, step, chunk, layout.Bytes(buffer, segment, chunk));
+
+        async Task<(Memory<byte> Target, byte[] Received)> Receive(RingPhase phase, int step, int segment, int chunk)
+        {
+            var target = layout.Bytes(buffer, segment, chunk);
+            var received = await exchange.Receive(phase, step, chunk, target.Length).ConfigureAwait(false);
+            if (pendingSend[segment][chunk] is { } send)
+                await send.ConfigureAwait(false);
+            return (target, received);
+        }
+
+        for (int chunk = 0; chunk < layout.ChunkCount(Rank); chunk++)
+            Send(RingPhase.ReduceScatter, 0, Rank, chunk);
+        int lastStep = WorldSize - 2;
+        for (int step = 0; step <= lastStep; step++)
+        {
+            int segment = Mod(Rank - step - 1);
+            for (int chunk = 0; chunk < layout.ChunkCount(segment); chunk++)
+            {
+                var (target, received) = await Receive(RingPhase.ReduceScatter, step, segment, chunk).ConfigureAwait(false);
+                AddInto(MemoryMarshal.Cast<byte, float>(target.Span), MemoryMarshal.Cast<byte, float>(received));
+                // After the last step this segment is complete here: it starts the all-gather.
+                Send(step < lastStep ? RingPhase.ReduceScatter : RingPhase.AllGather, step < lastStep ? step + 1 : 0, segment, chunk);
+            }
+        }
+        for (int step = 0; step <= lastStep; step++)
+        {
+            int segment = Mod(Rank - step);
+            for (int chunk = 0; chunk < layout.ChunkCount(segment); chunk++)
+            {
+                var (target, received) = await Receive(RingPhase.AllGather, step, segment, chunk).ConfigureAwait(false);
+                received.CopyTo(target);
+                if (step < lastStep)
+                    Send(RingPhase.AllGather, step + 1, segment, chunk);
+            }
+        }
+        await exchange.Finish().ConfigureAwait(false);
+    }
+
+    private async Task<byte[][]> RunGatherAsync(byte[] local, long sequence)
+    {
+        var result = new byte[WorldSize][];
+        result[Rank] = local;
+        using var exchange = new Exchange(this, sequence, "all-gather");
+        for (int step = 0; step < WorldSize - 1; step++)
+        {
+            SendBlob(exchange, result[Mod(Rank - step)], step);
+            result[Mod(Rank - step - 1)] = await ReceiveBlob(exchange, step).ConfigureAwait(false);
+        }
+        await exchange.Finish().ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>A blob goes as a length header (chunk 0), then its bytes in chunks 1.. of at most the chunk size.</summary>
+    private void SendBlob(Exchange exchange, byte[] blob, int step)
+    {
+        var header = new byte[HeaderBytes];
+        BinaryPrimitives.WriteInt64LittleEndian(header, blob.Length);
+        exchange.Send(RingPhase.AllGather, step, 0, header);
+        for (int offset = 0, chunk = 1; offset < blob.Length; offset += chunkBytes, chunk++)
+            exchange.Send(RingPhase.AllGather, step, chunk, blob.AsMemory(offset, Math.Min(chunkBytes, blob.Length - offset)));
+    }
+
+    private async Task<byte[]> ReceiveBlob(Exchange exchange, int step)
+    {
+        var header = await exchange.Receive(RingPhase.AllGather, step, 0, HeaderBytes).ConfigureAwait(false);
+        long length = BinaryPrimitives.ReadInt64LittleEndian(header);
+        if (length < 0 || length > Array.MaxLength)
+            throw new InvalidOperationException($"all-gather: rank {Previous} announced a blob of {length} bytes");
+        int chunks = (int)((length + chunkBytes - 1) / chunkBytes);
+        if (chunks > RingTag.MaxChunks - 1)
+            throw new InvalidOperationException($"all-gather: a blob of {length} bytes needs more than {RingTag.MaxChunks - 1} chunks");
+        if (chunks == 1)
+            return await exchange.Receive(RingPhase.AllGather, step, 1, (int)length).ConfigureAwait(false);
+        var blob = new byte[length];
+        for (int chunk = 1; chunk <= chunks; chunk++)
+        {
+            int offset = (chunk - 1) * chunkBytes;
+            var part = await exchange.Receive(RingPhase.AllGather, step, chunk, (int)Math.Min(chunkBytes, length - offset)).ConfigureAwait(false);
+            part.CopyTo(blob.AsSpan(offset));
+        }
+        return blob;
+    }
+
+    private int Mod(int value) => ((value % WorldSize) + WorldSize) % WorldSize;
+
+    private static void AddInto(Span<float> target, ReadOnlySpan<float> source)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var targetVectors = MemoryMarshal.Cast<float, Vector<float>>(target);
+            var sourceVectors = MemoryMarshal.Cast<float, Vector<float>>(source);
+            for (int v = 0; v < targetVectors.Length; v++)
+                targetVectors[v] += sourceVectors[v];
+            i = targetVectors.Length * Vector<float>.Count;
+        }
+        for (; i < target.Length; i++)
+            target[i] += source[i];
+    }
+
+    /// <summary>
+    /// The messages of one collective call: sends to the next rank and receives from the previous one, each bounded
+    /// by the timeout. A failed send aborts the pending receive at once, so a dead next rank is noticed without
+    /// waiting for the timeout.
+    /// </summary>
+    private sealed class Exchange(RingAllReduce ring, long sequence, string operation) : IDisposable
+    {
+        private readonly CancellationTokenSource abort = new();
+        private readonly List<Task> sends = [];
+        private Exception? sendFailure;
+
+        public Task Send(RingPhase phase, int step, int chunk, ReadOnlyMemory<byte> payload)
+        {
+            var send = SendAsync(RingTag.Of(sequence, phase, step, chunk), payload);
+            sends.Add(send);
+            return send;
+        }
+
+        public async Task<byte[]> Receive(RingPhase phase, int step, int chunk, int expectedBytes)
+        {
+            long tag = RingTag.Of(sequence, phase, step, chunk);
+            using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
+            timeoutSource.CancelAfter(ring.Timeout);
+            byte[] message;
+            try
+            {
+                message = await ring.transport.ReceiveAsync(ring.Previous, tag, timeoutSource.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (Volatile.Read(ref sendFailure) is { } failure)
+            {
+                ExceptionDispatchInfo.Throw(failure);
+                throw;
+            }
+            catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested)
+            {
+                throw new CollectiveTimeoutException(ring.Previous, ring.Timeout, operation);
+            }
+            if (message.Length != expectedBytes)
+                throw new InvalidOperationException(
+                    $"{operation}: rank {ring.Previous} sent {message.Length} bytes for tag {tag:x}, expected {expectedBytes}");
+            return message;
+        }
+
+        public Task Finish() => Task.WhenAll(sends);
+
+        private async Task SendAsync(long tag, ReadOnlyMemory<byte> payload)
+        {
+            using var timeoutSource = new CancellationTokenSource(ring.Timeout);
+            try
+            {
+                await ring.transport.SendAsync(ring.Next, tag, payload, timeoutSource.Token).ConfigureAwait(false);
+            }
+            catch (Exception error)
+            {
+                var failure = error is OperationCanceledException && timeoutSource.IsCancellationRequested
+                    ? new CollectiveTimeoutException(ring.Next, ring.Timeout, $"{operation} (sending)")
+                    : error;
+                Interlocked.CompareExchange(ref sendFailure, failure, null);
+                abort.Cancel();
+                if (ReferenceEquals(failure, error))
+                    throw;
+                throw failure;
+            }
+        }
+
+        /// <summary>A failed call leaves sends behind; their faults are expected and must not go unobserved.</summary>
+        public void Dispose()
+        {
+            foreach (var send in sends)
+                _ = send.ContinueWith(static task => task.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        }
+    }
+
+    /// <summary>N segments of nearly equal size (some empty when the buffer has fewer elements than ranks), each cut
+    /// into chunks of at most the chunk size; sender and receiver derive the same cuts from the length alone.</summary>
+    private readonly struct SegmentLayout
+    {
+        private readonly long elements;
+        private readonly int ranks;
+        private readonly int chunkElements;
+
+        public SegmentLayout(long elements, int ranks, int chunkElements)
+        {
+            this.elements = elements;
+            this.ranks = ranks;
+            this.chunkElements = chunkElements;
+            for (int segment = 0; segment < ranks; segment++)
+                if (ChunkCount(segment) > RingTag.MaxChunks)
+                    throw new ArgumentException($"all-reduce: {elements} elements need more than {RingTag.MaxChunks} chunks per segment; raise the chunk size");
+        }
+
+        private long Start(int segment) => elements * segment / ranks;
+
+        public int ChunkCount(int segment)
+        {
+            long length = Start(segment + 1) - Start(segment);
+            return (int)((length + chunkElements - 1) / chunkElements);
+        }
+
+        public Memory<byte> Bytes(Memory<byte> buffer, int segment, int chunk)
+        {
+            long start = Start(segment) + (long)chunk * chunkElements;
+            long end = Math.Min(start + chunkElements, Start(segment + 1));
+            return buffer.Slice((int)(start * sizeof(float)), (int)((end - start) * sizeof(float)));
+        }
+    }
+}
