@@ -2,7 +2,6 @@ using Cluster.Abstractions.Sweeps;
 using Cluster.Client.Connection;
 using Cluster.Client.Reports;
 using Cluster.Client.Views;
-using Spectre.Console;
 
 namespace Cluster.Client.Commands.Sweeps;
 
@@ -55,21 +54,10 @@ internal static class SweepRun
         return ExitCode(final.State);
     }
 
-    private static async Task<SweepStatus> Show(IClusterClient client, string id, TextWriter output, bool interactive,
-        CancellationToken cancellation)
-    {
-        if (!interactive) return await Poll(client, id, new PlainSweepWriter(output).Show, cancellation);
-        SweepStatus? final = null;
-        await Consoles.For(output, interactive: true).Live(new Text($"{id}: connecting")).AutoClear(false).StartAsync(async live =>
-        {
-            final = await Poll(client, id, status =>
-            {
-                live.UpdateTarget(SweepView.Render(status));
-                live.Refresh();
-            }, cancellation);
-        });
-        return final!;
-    }
+    private static Task<SweepStatus> Show(IClusterClient client, string id, TextWriter output, bool interactive,
+        CancellationToken cancellation) =>
+        LiveView.Follow<SweepStatus>(output, interactive, id, show => Poll(client, id, show, cancellation), SweepView.Render,
+            new PlainSweepWriter(output).Show);
 
     public static Task<SweepStatus> Poll(IClusterClient client, string id, Action<SweepStatus> show, CancellationToken cancellation) =>
         StatusPoller.Poll(client.GetGrain<ISweepGrain>(id).GetStatus, s => s.State.IsTerminal(), show, cancellation);
