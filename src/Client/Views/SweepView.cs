@@ -80,7 +80,8 @@ internal static class SweepView
         int completed = s.Trials.Count(t => t.State == TrialState.Completed);
         int stopped = s.Trials.Count(t => t.State == TrialState.Stopped);
         int failed = s.Trials.Count(t => t.State == TrialState.Failed);
-        var counts = FormattableString.Invariant($"{s.Trials.Count} trials: {completed} completed, {stopped} stopped early, {failed} failed");
+        var counts = FormattableString.Invariant(
+            $"{s.Trials.Count} trial{(s.Trials.Count == 1 ? "" : "s")}: {completed} completed, {stopped} stopped early, {failed} failed");
         return s.Reason is { } reason ? $"{counts} ({reason})" : counts;
     }
 
