@@ -29,6 +29,9 @@ public sealed record SweepStatus
     [Id(13)] public BestTrial? Best { get; init; }
     [Id(14)] public DateTimeOffset CreatedAt { get; init; }
     [Id(15)] public DateTimeOffset? EndedAt { get; init; }
+    /// <summary>Search key path → its distribution's type (<c>uniform</c>, <c>loguniform</c>, <c>choice</c>, ...), so a
+    /// report can draw a loguniform parameter on a log axis. Empty when not known.</summary>
+    [Id(16)] public IReadOnlyDictionary<string, string> SearchSpace { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>One trial. Its metric history is kept whatever its end (stopped, failed and retried trials too).</summary>
