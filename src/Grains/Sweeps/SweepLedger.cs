@@ -276,6 +276,7 @@ public sealed class SweepLedger
             MaxConcurrentTrials = Settings.MaxConcurrentTrials,
             WorkersPerTrial = Settings.WorkersPerTrial,
             ConfigName = plan.Submission.Name,
+            SearchSpace = plan.Spec.SearchSpace.ToDictionary(d => d.KeyPath, d => d.Distribution.TypeName),
             Trials = Record.Trials.Select(ToStatus).ToList(),
             Best = best is { } b
                 ? new BestTrial(TrialIds.Trial(sweepId, b.Trial.Index), ParameterText.Of(b.Trial.Parameters), b.Result.Value,
