@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Cluster.Client.Commands;
+using Cluster.Client.Commands.Sweeps;
 
 namespace Cluster.Client;
 
@@ -15,6 +16,8 @@ public static class CommandLine
         root.Subcommands.Add(DataCommand.Create(output, error));
         root.Subcommands.Add(DemoCommand.Create(output, error));
         foreach (var command in ExperimentCommands.Create(output, error)) root.Subcommands.Add(command);
+        root.Subcommands.Add(SweepCommands.Create(output, error));
+        root.Subcommands.Add(RetrainCommand.Create(output, error));
         root.Subcommands.Add(TopCommand.Create(output, error));
         root.Subcommands.Add(SiloCommand.Create(output, error));
         root.Subcommands.Add(Commands.Bench.BenchCommand.Create(output, error));

@@ -2,6 +2,7 @@ using Cluster.Grains.Collectives;
 using Cluster.Grains.Experiments;
 using Cluster.Grains.Placement;
 using Cluster.Grains.Registry;
+using Cluster.Grains.Sweeps;
 using Cluster.Grains.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.Placement;
@@ -14,7 +15,7 @@ public static class GrainsSiloBuilderExtensions
     /// Registers what the cluster's grains need on every silo: placement for compute-slot grains, the slots' runs,
     /// collective mailboxes and process-group factory (an NCCL layer adds an
     /// <see cref="Collectives.IDeviceProcessGroupFactory"/>), and the options of workers (scratch folder, collective
-    /// buffering), experiments (supervision, reminder period) and the registry (silo timeout); configure them with <c>Services.Configure&lt;...Options&gt;</c>. The silo registers the
+    /// buffering), experiments (supervision, reminder period), sweeps (tick, reminder period) and the registry (silo timeout); configure them with <c>Services.Configure&lt;...Options&gt;</c>. The silo registers the
     /// <see cref="Cluster.Training.Storage.IArtifactStore"/>, grain storage named <see cref="GrainStorageNames.Cluster"/>
     /// and a reminder service.
     /// </summary>
@@ -27,6 +28,7 @@ public static class GrainsSiloBuilderExtensions
         builder.Services.AddSingleton<ProcessGroupFactory>();
         builder.Services.AddOptions<ExperimentOptions>();
         builder.Services.AddOptions<ClusterRegistryOptions>();
+        builder.Services.AddOptions<SweepOptions>();
         return builder;
     }
 }

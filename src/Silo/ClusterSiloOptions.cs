@@ -1,4 +1,5 @@
 using Cluster.Grains.Experiments;
+using Cluster.Grains.Sweeps;
 using Cluster.Training.Storage;
 
 namespace Cluster.Silo;
@@ -54,6 +55,9 @@ public sealed class ClusterSiloOptions
     /// <summary>How experiment grains supervise their workers (section <c>Cluster:Experiments</c>).</summary>
     public ExperimentOptions Experiments { get; set; } = new();
 
+    /// <summary>How sweep grains drive their trials (section <c>Cluster:Sweeps</c>).</summary>
+    public SweepOptions Sweeps { get; set; } = new();
+
     public int MaxMessageBodyMiB { get; set; } = 256;
 
     /// <summary>Lowered from Orleans' one minute so a supervising reminder can tick every few seconds.</summary>
@@ -107,6 +111,10 @@ public sealed class ClusterSiloOptions
             throw new ArgumentException($"{SectionName}:Experiments:ReminderPeriod {Experiments.ReminderPeriod} is shorter than {SectionName}:MinimumReminderPeriod {MinimumReminderPeriod}");
         if (Experiments.SupervisionInterval <= TimeSpan.Zero || Experiments.MissesBeforeLost < 1)
             throw new ArgumentException($"{SectionName}:Experiments:SupervisionInterval must be positive and MissesBeforeLost at least 1");
+        if (Sweeps.ReminderPeriod < MinimumReminderPeriod)
+            throw new ArgumentException($"{SectionName}:Sweeps:ReminderPeriod {Sweeps.ReminderPeriod} is shorter than {SectionName}:MinimumReminderPeriod {MinimumReminderPeriod}");
+        if (Sweeps.TickInterval <= TimeSpan.Zero || Sweeps.ExperimentCallTimeout <= TimeSpan.Zero)
+            throw new ArgumentException($"{SectionName}:Sweeps:TickInterval and ExperimentCallTimeout must be positive");
         try
         {
             ArtifactStoreFactory.Create(ResolvedStorage());

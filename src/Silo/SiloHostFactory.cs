@@ -84,6 +84,7 @@ public static class SiloHostFactory
         silo.AddClusterGrains();
         silo.Services.Configure<WorkerOptions>(worker => worker.ScratchPath = options.ResolvedScratchPath);
         silo.Services.AddSingleton(Options.Create(options.Experiments));
+        silo.Services.AddSingleton(Options.Create(options.Sweeps));
     }
 
     private static void ConfigureEmbedded(ISiloBuilder silo, ClusterSiloOptions options)

@@ -10,13 +10,16 @@ namespace Cluster.Abstractions.Experiments;
 /// <param name="MinWorkers">The fewest the group trains with (<c>min_workers</c>); below it the run waits for workers.
 /// 0 means <see cref="Workers"/>.</param>
 /// <param name="DeviceKind">"cuda" or "cpu" to require that kind of slot; null takes any.</param>
+/// <param name="SweepId">The sweep this experiment is a trial of: it reports each validation and its end to that
+/// sweep (<c>ISweepGrain.TrialReported</c>). Null for a plain experiment.</param>
 [GenerateSerializer, Immutable]
 public sealed record ExperimentSpec(
     [property: Id(0)] string ConfigName,
     [property: Id(1)] string ConfigYaml,
     [property: Id(2)] int Workers = 1,
     [property: Id(3)] string? DeviceKind = null,
-    [property: Id(4)] int MinWorkers = 0)
+    [property: Id(4)] int MinWorkers = 0,
+    [property: Id(5)] string? SweepId = null)
 {
     /// <summary>The fewest workers the group may train with.</summary>
     public int EffectiveMinWorkers => MinWorkers > 0 ? MinWorkers : Workers;

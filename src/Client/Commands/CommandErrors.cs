@@ -1,4 +1,5 @@
 using Cluster.Abstractions.Experiments;
+using Cluster.Abstractions.Sweeps;
 using Cluster.Client.Connection;
 using Cluster.Training.Checkpoints;
 using Cluster.Training.Configs;
@@ -56,7 +57,7 @@ internal static class CommandErrors
             or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or FormatException
             or ArgumentException or UnknownExperimentException or ExperimentRejectedException
             or ClusterUnreachableException or ArtifactNotFoundException or ArtifactCorruptException
-            or ArtifactStoreUnavailableException;
+            or ArtifactStoreUnavailableException or UnknownSweepException or UnknownTrialException or SweepRejectedException;
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

@@ -8,8 +8,8 @@ namespace Cluster.Grains.Collectives;
 
 /// <summary>
 /// One rank of an all-reduce benchmark (nccl-tests' all_reduce_perf, for our backends): for each size, warm-up
-/// all-reduces, then timed ones of a float32 buffer in which rank r holds r + 1 everywhere, refilled before each (the
-/// fill is not timed); the last result is compared with the exact sum N(N+1)/2. The ring runs straight on a byte
+/// all-reduces, then timed ones of a float32 buffer in which rank r holds r + 1 everywhere, refilled before each and
+/// started together after a tiny all-reduce as a barrier (fill and barrier are not timed); the last result is compared with the exact sum N(N+1)/2. The ring runs straight on a byte
 /// buffer (no bucket copies); another backend (NCCL) runs on a tensor of the slot's device through its process group.
 /// </summary>
 internal static class AllReduceBenchmark
@@ -59,30 +59,40 @@ internal static class AllReduceBenchmark
         {
             using var transport = groups.Transport(group, config, CancellationToken.None);
             var ring = new RingAllReduce(transport, config.ChunkBytes, config.Timeout);
+            var token = new byte[sizeof(float)];
             var timings = spec.SizesBytes.Select(size =>
             {
                 var buffer = GC.AllocateUninitializedArray<byte>((int)(size / sizeof(float) * sizeof(float)));
                 return Measure(spec, buffer.Length,
                     fill: () => MemoryMarshal.Cast<byte, float>(buffer.AsSpan()).Fill(own),
                     reduce: () => ring.SumAsync(buffer).GetAwaiter().GetResult(),
+                    barrier: () => ring.SumAsync(token).GetAwaiter().GetResult(),
                     check: () => !MemoryMarshal.Cast<byte, float>(buffer.AsSpan()).ContainsAnyExcept(expected));
             }).ToList();
             return new AllReduceBenchmarkResult(spec.Rank,
                 $"ring all-reduce over Orleans, {spec.Peers.Count} ranks, {config.ChunkSizeMb:0.###} MiB messages", timings);
         }
         using var processGroup = groups.Create(group, config, device, CancellationToken.None);
+        using var flag = torch.zeros(1, torch.float32, torch.device(device));
+        bool cuda = device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
         var results = spec.SizesBytes.Select(size =>
         {
             using var tensor = torch.empty(size / sizeof(float), torch.float32, torch.device(device));
             return Measure(spec, size / sizeof(float) * sizeof(float),
                 fill: () => tensor.fill_(own),
-                reduce: () => processGroup.AllReduceSum([tensor]),
+                reduce: () =>
+                {
+                    processGroup.AllReduceSum([tensor]);
+                    if (cuda) torch.cuda.synchronize(torch.device(device));
+                },
+                barrier: () => processGroup.AllReduceSum([flag]),
                 check: () => tensor.eq(expected).all().item<bool>());
         }).ToList();
         return new AllReduceBenchmarkResult(spec.Rank, processGroup.Describe, results);
     }
 
-    private static AllReduceTiming Measure(AllReduceBenchmarkSpec spec, long bytes, Action fill, Action reduce, Func<bool> check)
+    /// <param name="barrier">A tiny all-reduce before each timed one, so no rank starts its clock while a peer still fills.</param>
+    private static AllReduceTiming Measure(AllReduceBenchmarkSpec spec, long bytes, Action fill, Action reduce, Action barrier, Func<bool> check)
     {
         for (int i = 0; i < spec.Warmup; i++)
         {
@@ -93,6 +103,7 @@ internal static class AllReduceBenchmark
         for (int i = 0; i < spec.Iterations; i++)
         {
             fill();
+            barrier();
             long started = Stopwatch.GetTimestamp();
             reduce();
             double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;

@@ -1,5 +1,6 @@
 using Cluster.Abstractions.Experiments;
 using Cluster.Abstractions.Registry;
+using Cluster.Abstractions.Sweeps;
 using Cluster.Abstractions.Workers;
 using Cluster.Grains.Registry;
 using Cluster.Training.Storage;
@@ -110,6 +111,7 @@ public sealed class ExperimentGrain(
         await Registry.Release(Id);
         await Track();
         await ForgetReminder();
+        TellSweep(ExperimentState.Cancelled, Record.Metrics);
         return Status();
     }
 
@@ -137,6 +139,7 @@ public sealed class ExperimentGrain(
             }
             if (@event is RunFinished && rank != 0) finished.Add(report.WorkerKey);
             var applied = ExperimentLedger.ApplyFrom(Record, report.WorkerKey, @event, now, settings.MaxLogLines);
+            if (rank == 0 && @event is ValidationReported validation) TellSweep(ExperimentState.Running, validation.Metrics, validation.Epoch);
             if (applied > effect) effect = applied;
             if (applied == EventEffect.Regroup) retryable = (RunFailed)@event;
             if (applied >= EventEffect.Regroup) break;
@@ -184,6 +187,7 @@ public sealed class ExperimentGrain(
         await Registry.Release(Id);
         await Track();
         await ForgetReminder();
+        TellSweep(Record.State, Record.Metrics);
     }
 
     private async Task Tick(CancellationToken cancellation)
@@ -340,9 +344,7 @@ public sealed class ExperimentGrain(
             try
             {
                 var status = await GrainFactory.GetGrain<IGpuWorkerGrain>(w.WorkerKey).GetStatus().WaitAsync(settings.WorkerStatusTimeout);
-                return status.Busy && status.ExperimentId == Id && status.Generation == generation
-                    ? $"it is still busy with generation {generation} after being stopped"
-                    : null;
+                return ExperimentLedger.HungAfterStop(status, Id, generation);
             }
             catch (Exception e)
             {
@@ -367,7 +369,7 @@ public sealed class ExperimentGrain(
             try
             {
                 var status = await GrainFactory.GetGrain<IGpuWorkerGrain>(key).GetStatus().WaitAsync(settings.WorkerStatusTimeout);
-                return !(status.Busy && status.ExperimentId == Id);
+                return ExperimentLedger.MayRejoin(status, Id);
             }
             catch
             {
@@ -416,6 +418,16 @@ public sealed class ExperimentGrain(
         {
             logger.LogWarning("experiment {Id}: could not unregister its reminder: {Error}", Id, e.Message);
         }
+    }
+
+    /// <summary>A sweep's trial reports each validation and its end to the sweep (one-way: never waits on it).</summary>
+    private void TellSweep(ExperimentState state, IReadOnlyDictionary<string, double> metrics, int? epoch = null)
+    {
+        if (Record.Spec?.SweepId is not { } sweepId) return;
+        int reported = epoch ?? (Record.History.Count > 0 ? Record.History[^1].Epoch : 0);
+        GrainFactory.GetGrain<ISweepGrain>(sweepId)
+            .TrialReported(new TrialReport(Id, state, reported, new Dictionary<string, double>(metrics), state.IsTerminal() ? Record.Reason : null))
+            .Ignore();
     }
 
     private async Task Track()

@@ -28,6 +28,19 @@ public static class ExperimentLedger
         @event is EpochReported or ValidationReported or CheckpointReported or CheckpointDeleted or ProgressReported or RunFinished;
 
     /// <summary>
+    /// Why a worker told to stop <paramref name="generation"/> is hung (its heartbeat still says busy with it: the
+    /// training thread does not end, e.g. stuck in a collective or a device call), or null when it stopped.
+    /// </summary>
+    public static string? HungAfterStop(WorkerStatus status, string experimentId, int generation) =>
+        status.Busy && status.ExperimentId == experimentId && status.Generation == generation
+            ? $"it is still busy with generation {generation} after being stopped"
+            : null;
+
+    /// <summary>An excluded worker may join a group of the experiment again once it is no longer busy with it.</summary>
+    public static bool MayRejoin(WorkerStatus status, string experimentId) =>
+        !(status.Busy && status.ExperimentId == experimentId);
+
+    /// <summary>
     /// Applies one event of the current generation from <paramref name="workerKey"/>: training events only from rank 0,
     /// log lines (tagged with the rank in a group) and failures from any rank; nothing from a worker outside the group.
     /// </summary>

@@ -26,6 +26,14 @@ public static class ConfigLoader
     /// </summary>
     public static ConfigDocument LoadMerged(string yaml, string name, IReadOnlyList<string>? overrides = null)
     {
+        var document = LoadMergedUnvalidated(yaml, name, overrides);
+        TopLevelConfigKeys.Validate(document);
+        return document;
+    }
+
+    /// <summary><see cref="LoadMerged"/> without the top-level key policy (a sweep spec adds its own sections).</summary>
+    internal static ConfigDocument LoadMergedUnvalidated(string yaml, string name, IReadOnlyList<string>? overrides = null)
+    {
         var (substituted, references) = BaseVariableReferences.Extract(yaml);
         var tree = YamlTreeReader.ReadMapping(substituted, name);
         if (tree.ContainsKey(ConfigFileLoader.BaseKey))
@@ -33,8 +41,6 @@ public static class ConfigLoader
         references.Substitute(tree, new Dictionary<string, object?>(), name);
         var origins = new ConfigOrigins();
         ConfigOverrides.Apply(tree, origins, overrides ?? []);
-        var document = new ConfigDocument(name, tree, origins);
-        TopLevelConfigKeys.Validate(document);
-        return document;
+        return new ConfigDocument(name, tree, origins);
     }
 }

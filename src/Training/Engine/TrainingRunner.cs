@@ -69,6 +69,11 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
         }
         if (group is { WorldSize: > 1 })
         {
+            if (options.Distributed.SyncBn)
+            {
+                int layers = SyncBatchNormConverter.Convert(model, group);
+                Emit(new TrainingMessage($"distributed.sync_bn: {layers} BatchNorm layer(s) share batch statistics across the {group.WorldSize} ranks"));
+            }
             AgreeOnStart(group, context);
             group.BroadcastFromRankZero(ModelState());
             Emit(new TrainingMessage($"parameters and buffers broadcast from rank 0 to {group.WorldSize - 1} other rank(s)"));
@@ -256,11 +261,14 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
         hooks.Add(new ParamSchedulerHook(schedulers));
         if (options.DefaultHooks.Checkpoint is { } checkpoint)
         {
-            if (options.CheckpointWriter is null)
+            // Every rank can load a checkpoint (resume); only rank 0 saves them.
+            if (options.ProcessGroup is { Rank: > 0 } group)
             {
-                Emit(new TrainingMessage(options.ProcessGroup is { Rank: > 0 } group
-                    ? $"rank {group.Rank}: checkpoints are saved by rank 0 only"
-                    : "no checkpoint writer: checkpoints are not saved"));
+                Emit(new TrainingMessage($"rank {group.Rank}: checkpoints are saved by rank 0 only"));
+            }
+            else if (options.CheckpointWriter is null)
+            {
+                Emit(new TrainingMessage("no checkpoint writer: checkpoints are not saved"));
             }
             else
             {

@@ -69,7 +69,7 @@ public sealed class TrainingJob
         var resumeFrom = config.Resume ? checkpoint ?? directory.LastCheckpoint() : null;
         var loadFrom = config.Resume ? null : checkpoint;
         return new TrainingJob(document, config, directory, DeviceSetting.Validate(document, device ?? config.Device, device is not null),
-            resumeFrom, loadFrom, processGroup is { Rank: > 0 } ? null : checkpointWriter ?? new PthCheckpointWriter(), trainOrder,
+            resumeFrom, loadFrom, checkpointWriter ?? new PthCheckpointWriter(), trainOrder,
             processGroup);
     }
 

@@ -96,6 +96,8 @@ public sealed class OptimWrapper : IDisposable
         {
             scaled.backward();
         }
+        // A SyncBatchNorm backward cannot throw through native autograd: it records its failure (a dead peer) instead.
+        if (processGroup is not null) Distributed.SyncBatchNorm.ThrowIfBackwardFailed(processGroup);
         innerCount++;
         if (innerCount % accumulativeCounts != 0 && innerCount != maxCounts)
         {

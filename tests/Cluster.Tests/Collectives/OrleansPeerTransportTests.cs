@@ -35,6 +35,17 @@ public class OrleansPeerTransportTests
             Assert.Equal([7], await rank0.ReceiveAsync(1, 5, CancellationToken.None));
         }
 
+        // Two slots of one silo: the call is local and not copied by Orleans, yet the receiver owns what it got.
+        string[] local = [peers[0].Replace("/cpu:0", "/cpu:5"), peers[0].Replace("/cpu:0", "/cpu:6")];
+        using (var sender = TransportOn(host.Primary, new GroupMembership("local", 1, 0, local)))
+        using (var receiver = TransportOn(host.Primary, new GroupMembership("local", 1, 1, local)))
+        {
+            byte[] buffer = [1, 2, 3];
+            await sender.SendAsync(1, 0, buffer, CancellationToken.None);
+            buffer[0] = 99;
+            Assert.Equal([1, 2, 3], await receiver.ReceiveAsync(0, 0, CancellationToken.None));
+        }
+
         // Rank 1's slot moved on to generation 2: rank 0, still in generation 1, is told its group is gone.
         using var newer = TransportOn(host.Secondary, new GroupMembership("exp", 2, 1, peers));
         var fault = await Assert.ThrowsAsync<GroupFaultException>(() => rank0.SendAsync(1, 6, new byte[] { 1 }, CancellationToken.None));

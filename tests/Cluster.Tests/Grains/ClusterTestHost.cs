@@ -4,6 +4,7 @@ using Cluster.Abstractions.Workers;
 using Cluster.Grains;
 using Cluster.Grains.Experiments;
 using Cluster.Grains.Registry;
+using Cluster.Grains.Sweeps;
 using Cluster.Grains.Workers;
 using Cluster.Training.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,6 +71,11 @@ internal sealed class ClusterTestHost : IAsyncDisposable
                 o.ReminderPeriod = TimeSpan.FromSeconds(2);
                 o.StopTimeout = TimeSpan.FromSeconds(3);
                 configure?.Invoke(o);
+            });
+            silo.Services.Configure<SweepOptions>(o =>
+            {
+                o.TickInterval = TimeSpan.FromMilliseconds(300);
+                o.ReminderPeriod = TimeSpan.FromSeconds(2);
             });
             // Silos re-register every few seconds in production; here tests register once, so they must not expire.
             silo.Services.Configure<ClusterRegistryOptions>(o => o.SiloTimeout = TimeSpan.FromHours(1));

@@ -139,4 +139,20 @@ public class GroupLedgerTests
         var status = ExperimentLedger.ToStatus(Group(), "e", null, null);
         Assert.Equal((3, 2, 2), (status.RequestedWorkers, status.MinWorkers, status.Generation));
     }
+
+    private static WorkerStatus Status(bool busy, string? experiment, int generation) =>
+        new(Rank1, "s2", "cpu:0", experiment, generation, busy, Now);
+
+    [Fact]
+    public void A_worker_still_busy_with_the_stopped_generation_is_hung_and_stays_out_until_it_is_not()
+    {
+        Assert.Equal("it is still busy with generation 2 after being stopped", ExperimentLedger.HungAfterStop(Status(true, "e", 2), "e", 2));
+        Assert.Null(ExperimentLedger.HungAfterStop(Status(false, "e", 2), "e", 2));       // stopped
+        Assert.Null(ExperimentLedger.HungAfterStop(Status(true, "e", 3), "e", 2));        // already on a newer one
+        Assert.Null(ExperimentLedger.HungAfterStop(Status(true, "other", 2), "e", 2));    // someone else's now
+
+        Assert.False(ExperimentLedger.MayRejoin(Status(true, "e", 2), "e"));
+        Assert.True(ExperimentLedger.MayRejoin(Status(false, "e", 2), "e"));
+        Assert.True(ExperimentLedger.MayRejoin(Status(true, "other", 1), "e"));
+    }
 }

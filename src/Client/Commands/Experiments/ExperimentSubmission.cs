@@ -17,17 +17,28 @@ internal static class ExperimentSubmission
     /// <param name="workers">--workers (the most the group takes), null to follow the config.</param>
     /// <param name="minWorkers">--min-workers, null to follow the config.</param>
     public static Prepared Prepare(string configPath, IReadOnlyList<string> overrides, int? workers, string? device,
-        string workingDirectory, int? minWorkers = null)
+        string workingDirectory, int? minWorkers = null) =>
+        Build(extra => ConfigLoader.Load(configPath, [.. overrides, .. extra]), Path.GetFileNameWithoutExtension(configPath),
+            workers, device, workingDirectory, minWorkers);
+
+    /// <summary><see cref="Prepare"/> for a config the cluster already holds as merged text (a sweep trial's);
+    /// <paramref name="name"/> stands for its file in errors and names the experiment.</summary>
+    public static Prepared PrepareMerged(string yaml, string name, IReadOnlyList<string> overrides, int? workers, string? device,
+        string workingDirectory, int? minWorkers = null) =>
+        Build(extra => ConfigLoader.LoadMerged(yaml, name, [.. overrides, .. extra]), name, workers, device, workingDirectory, minWorkers);
+
+    /// <param name="load">Loads the config with these further overrides applied after the user's.</param>
+    private static Prepared Build(Func<IReadOnlyList<string>, ConfigDocument> load, string name, int? workers, string? device,
+        string workingDirectory, int? minWorkers)
     {
         if (workers is < 1) throw new ArgumentException($"--workers {workers}: must be at least 1");
         if (minWorkers is < 1) throw new ArgumentException($"--min-workers {minWorkers}: must be at least 1");
         string? deviceKind = DeviceKind(device);
-        var document = ConfigLoader.Load(configPath, overrides);
+        var document = load([]);
         var (most, fewest) = GroupSize.Resolve(document, workers, minWorkers);
         var absolute = ConfigPaths.Absolutize(document, workingDirectory);
-        if (absolute.Count > 0) document = ConfigLoader.Load(configPath, [.. overrides, .. absolute]);
+        if (absolute.Count > 0) document = load(absolute);
         TrainingJob.Check(document);
-        var name = Path.GetFileNameWithoutExtension(configPath);
         return new Prepared(NewId(name, DateTimeOffset.UtcNow), new ExperimentSpec(name, document.ToYaml(), most, deviceKind, fewest));
     }
 
