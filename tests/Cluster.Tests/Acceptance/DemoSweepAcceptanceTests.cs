@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Cluster.Tests.Client;
+using Cluster.Tests.Experiments;
+using Cluster.Training.Sweeps;
+
+namespace Cluster.Tests.Acceptance;
+
+/// <summary>
+/// Issue 5's acceptance for the shipped demo sweep: <c>configs/demo/sweep_tiny_synth.yaml</c>, submitted through the
+/// client to an embedded silo, completes; its ASHA settings (the file's, unchanged) stop at least half of the trials
+/// before max_t; the best it names is the best finished trial's metric; the report draws its plots. Only the dataset is
+/// swapped for a small synthetic set made here (the demo's data/synth_a needs `cluster demo`).
+/// </summary>
+[Collection(GlobalTorchRandomCollection.Name)]
+public sealed class DemoSweepAcceptanceTests(TestSiloFixture silo) : IClassFixture<TestSiloFixture>, IDisposable
+{
+    private static readonly string Spec = DemoDataset.Config(Path.Combine("demo", "sweep_tiny_synth.yaml"));
+    private readonly DemoDataset data = DemoDataset.Create("demo-sweep-", classes: 4, videosPerClass: 6, seed: 11, frames: 8);
+    private readonly string reportDirectory = Path.Combine(Path.GetTempPath(), $"demo-sweep-report-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        data.Dispose();
+        if (Directory.Exists(reportDirectory)) Directory.Delete(reportDirectory, recursive: true);
+    }
+
+    [Fact]
+    public void The_demo_sweep_completes_asha_stops_at_least_half_before_max_t_and_the_best_is_the_best_finished_trial()
+    {
+        var asha = Assert.IsType<AshaSchedulerSettings>(SweepSpecLoader.Load(Spec).Settings.Scheduler);
+
+        var submit = CliRunner.Run(["sweep", "submit", Spec, "--json", "--gateway", silo.Gateway, "--device", "cpu",
+            .. data.Overrides().SelectMany(o => new[] { "--set", o })]);
+
+        Assert.True(submit.ExitCode == 0, submit.Error);
+        var id = submit.OutputLines[0];
+        using var json = JsonDocument.Parse(submit.OutputLines[^1]);
+        var sweep = json.RootElement;
+        var trials = sweep.GetProperty("trials").EnumerateArray()
+            .Select(t => (Id: t.GetProperty("trial").GetString()!, State: t.GetProperty("state").GetString()!,
+                Epochs: t.GetProperty("epochs").GetInt32(), Last: t.GetProperty("last_metric").GetDouble()))
+            .ToList();
+        var table = string.Join("; ", trials.Select(t => $"{t.Id} {t.State} epoch {t.Epochs} {t.Last:0.###}"));
+
+        Assert.Equal(("completed", 8), (sweep.GetProperty("status").GetString(), trials.Count));
+        Assert.All(trials, t => Assert.Contains(t.State, new[] { "completed", "stopped" }));
+        Assert.All(trials.Where(t => t.State == "completed"), t => Assert.Equal(asha.MaxT, t.Epochs));
+        var stoppedEarly = trials.Count(t => t.State == "stopped" && t.Epochs < asha.MaxT);
+        Assert.True(2 * stoppedEarly >= trials.Count, $"ASHA stopped {stoppedEarly} of {trials.Count} before epoch {asha.MaxT}: {table}");
+        var best = sweep.GetProperty("best");
+        Assert.Equal(trials.Max(t => t.Last), best.GetProperty("metric").GetDouble());
+        var bestTrial = trials.First(t => t.Id == best.GetProperty("trial").GetString());
+        Assert.Equal(bestTrial.Last, trials.Max(t => t.Last));
+        // The trial metrics differ: ASHA decided on learning, not on ties at chance.
+        Assert.True(trials.Select(t => t.Last).Distinct().Count() > 2, table);
+
+        var report = CliRunner.Run("sweep", "report", id, "--out", reportDirectory, "--gateway", silo.Gateway);
+        Assert.True(report.ExitCode == 0, report.Error);
+        var plots = report.OutputLines.Where(p => p.EndsWith(".png", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["learning_curves.png", "param_optim_wrapper.optimizer.lr.png", "param_optim_wrapper.optimizer.weight_decay.png"],
+            plots.Select(Path.GetFileName));
+        Assert.All(plots, p => Assert.True(new FileInfo(p).Length > 10_000, $"{p}: {new FileInfo(p).Length} bytes"));
+    }
+}
