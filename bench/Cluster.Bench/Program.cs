@@ -12,7 +12,7 @@ catch (ArgumentException error)
     return 2;
 }
 
-if (options.Runs("storage"))
+if (options.Runs("storage") || options.Runs("allreduce") || options.Runs("dataparallel"))
 {
     try
     {
@@ -56,6 +56,16 @@ try
     {
         Console.WriteLine($"running {GrainOverheadBenchmark.Name} ... {clock.Elapsed:mm\\:ss}");
         rows.AddRange(GrainOverheadBenchmark.Run(options.Grains, workDir));
+    }
+    if (options.Runs("allreduce"))
+    {
+        Console.WriteLine($"running {AllReduceBenchmark.Name} ... {clock.Elapsed:mm\\:ss}");
+        rows.AddRange(AllReduceBenchmark.Run(options.AllReduce));
+    }
+    if (options.Runs("dataparallel"))
+    {
+        Console.WriteLine($"running {DataParallelStepBenchmark.Name} ... {clock.Elapsed:mm\\:ss}");
+        rows.AddRange(DataParallelStepBenchmark.Run(options.DataParallel, workDir));
     }
 }
 finally

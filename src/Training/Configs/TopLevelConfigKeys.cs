@@ -1,7 +1,7 @@
 namespace Cluster.Training.Configs;
 
 /// <summary>
-/// The top-level keys a training config may hold (MMEngine Runner keys plus our <c>device</c> and the data-parallel group size, read by the client); anything else is
+/// The top-level keys a training config may hold (MMEngine Runner keys plus our <c>device</c>); anything else is
 /// rejected as a probable typo. See configs/README.md.
 /// </summary>
 public static class TopLevelConfigKeys

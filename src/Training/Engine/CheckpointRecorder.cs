@@ -32,7 +32,7 @@ internal sealed class CheckpointRecorder(Recognizer model, OptimWrapper optimWra
     /// <summary>Restores model, optimizer, schedulers, counters, runtime info and the RNG; returns the run's seed.</summary>
     public long Resume(string path, TrainingContext context)
     {
-        using var state = Writer.Load(path);
+        using var state = (options.CheckpointWriter ?? new Cluster.Training.Checkpoints.PthCheckpointWriter()).Load(path);
         model.load_state_dict(state.StateDict);
         OptimizerStateTree.LoadTree(optimWrapper.Optimizer,
             state.Optimizer ?? throw new ArgumentException($"{path}: no optimizer state to resume from"));

@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text.Json;
+using Cluster.Tests.Infrastructure;
+
+namespace Cluster.Bench;
+
+/// <summary>
+/// All-reduce bus bandwidth between worker grains in separate silo processes on loopback (the ring over Orleans
+/// calls, through <c>cluster bench allreduce --json</c>), against raw loopback TCP throughput of the same bytes measured
+/// in this process in alternation (<see cref="LoopbackTcp"/>). Bus bandwidth follows nccl-tests:
+/// algbw × 2(N−1)/N, algbw = bytes / mean time of one all-reduce.
+/// </summary>
+public static class AllReduceBenchmark
+{
+    public const string Name = "all-reduce";
+    private const double MiB = 1024 * 1024;
+
+    /// <param name="Repeats">Measurements per cell, each one command call (I iterations) then one TCP transfer.</param>
+    public sealed record Settings(IReadOnlyList<int> Workers, IReadOnlyList<int> SizesMb, int Iterations, int Repeats);
+
+    public static IReadOnlyList<BenchRow> Run(Settings settings)
+    {
+        var cluster = LocalCluster.StartAsync(silos: settings.Workers.Max()).GetAwaiter().GetResult();
+        try
+        {
+            cluster.EnsureRunningAsync(settings.Workers.Max()).GetAwaiter().GetResult();
+            string gateways = cluster.GatewaysAsync().GetAwaiter().GetResult();
+            using var tcp = new LoopbackTcp();
+            var rows = new List<BenchRow>();
+            foreach (int workers in settings.Workers)
+            {
+                foreach (int sizeMb in settings.SizesMb)
+                {
+                    int bytes = (int)(sizeMb * MiB);
+                    tcp.Transfer(bytes); // warm-up: the connection's buffers grow on first use
+                    var bus = new Samples();
+                    var raw = new Samples();
+                    for (int repeat = 0; repeat < settings.Repeats; repeat++)
+                    {
+                        // Alternate which side goes first, so a slow phase of the machine hits both.
+                        if (repeat % 2 == 1) raw.Add(tcp.Transfer(bytes) / MiB);
+                        double seconds = MeanSeconds(gateways, workers, sizeMb, settings.Iterations, cluster);
+                        bus.Add(bytes / seconds * 2 * (workers - 1) / workers / MiB);
+                        if (repeat % 2 == 0) raw.Add(tcp.Transfer(bytes) / MiB);
+                    }
+                    rows.Add(BenchRow.Throughput(Name, $"bus bandwidth, {workers} workers, {sizeMb} MiB", bus, "MiB/s", raw,
+                        "loopback TCP", minRatio: 0.5));
+                }
+            }
+            return rows;
+        }
+        finally
+        {
+            cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>The mean seconds of one all-reduce of <paramref name="sizeMb"/> MiB over <paramref name="workers"/>
+    /// workers, as the command measured it (after its warm-up); the command also checks the reduced values.</summary>
+    private static double MeanSeconds(string gateways, int workers, int sizeMb, int iterations, LocalCluster cluster)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        string[] args = ["bench", "allreduce", "--workers", workers.ToString(CultureInfo.InvariantCulture),
+            "--sizes-mb", sizeMb.ToString(CultureInfo.InvariantCulture), "--iterations", iterations.ToString(CultureInfo.InvariantCulture),
+            "--json", "--gateway", gateways];
+        int code = Cluster.Client.CommandLine.Run(args, output, error);
+        if (code != 0)
+            throw new InvalidOperationException($"cluster {string.Join(' ', args)} exited {code}: {error}\n{cluster.Diagnostics()}");
+        return ParseMeanSeconds(output.ToString(), (long)(sizeMb * MiB));
+    }
+
+    /// <summary>The command's JSON line: <c>{"results": [{"size_bytes": ..., "time_s": ..., "exact": true}, ...]}</c>;
+    /// time_s is the slowest rank's mean over the iterations (a collective ends when its last rank does).</summary>
+    internal static double ParseMeanSeconds(string json, long bytes)
+    {
+        using var document = JsonDocument.Parse(json.Trim().Split('\n')[^1]);
+        foreach (var result in document.RootElement.GetProperty("results").EnumerateArray())
+        {
+            // The command rounds a size down to whole float32 elements.
+            if (Math.Abs(result.GetProperty("size_bytes").GetInt64() - bytes) >= sizeof(float)) continue;
+            if (!result.GetProperty("exact").GetBoolean())
+                throw new InvalidOperationException($"the all-reduce of {bytes} bytes did not give the exact sums: {json}");
+            return result.GetProperty("time_s").GetDouble();
+        }
+        throw new InvalidOperationException($"no {bytes}-byte result in the command's JSON: {json}");
+    }
+}
