@@ -2,6 +2,8 @@ using System.Text.Json;
 using Cluster.Tests.Client;
 using Cluster.Tests.Experiments;
 using Cluster.Training.Sweeps;
+using Cluster.Training.Synthetic;
+using Xunit.Abstractions;
 
 namespace Cluster.Tests.Acceptance;
 
@@ -12,10 +14,21 @@ namespace Cluster.Tests.Acceptance;
 /// swapped for a small synthetic set made here (the demo's data/synth_a needs `cluster demo`).
 /// </summary>
 [Collection(GlobalTorchRandomCollection.Name)]
-public sealed class DemoSweepAcceptanceTests(TestSiloFixture silo) : IClassFixture<TestSiloFixture>, IDisposable
+public sealed class DemoSweepAcceptanceTests(TestSiloFixture silo, ITestOutputHelper output) : IClassFixture<TestSiloFixture>, IDisposable
 {
     private static readonly string Spec = DemoDataset.Config(Path.Combine("demo", "sweep_tiny_synth.yaml"));
-    private readonly DemoDataset data = DemoDataset.Create("demo-sweep-", classes: 4, videosPerClass: 6, seed: 11, frames: 8);
+    // 4 classes × 16 short videos, a quarter for validation: 48 training clips (12 steps an epoch at the spec's batch 4)
+    // and 16 validation clips, so top-1 moves in steps of 1/16.
+    private readonly DemoDataset data = new(new SynthOptions
+    {
+        OutDir = Directory.CreateTempSubdirectory("demo-sweep-").FullName,
+        Classes = 4,
+        VideosPerClass = 16,
+        ValFraction = 0.25,
+        Seed = 11,
+        Frames = 4,
+        Formats = SynthFormats.Videos,
+    });
     private readonly string reportDirectory = Path.Combine(Path.GetTempPath(), $"demo-sweep-report-{Guid.NewGuid():N}");
 
     public void Dispose()
@@ -38,9 +51,12 @@ public sealed class DemoSweepAcceptanceTests(TestSiloFixture silo) : IClassFixtu
         var sweep = json.RootElement;
         var trials = sweep.GetProperty("trials").EnumerateArray()
             .Select(t => (Id: t.GetProperty("trial").GetString()!, State: t.GetProperty("state").GetString()!,
-                Epochs: t.GetProperty("epochs").GetInt32(), Last: t.GetProperty("last_metric").GetDouble()))
+                Epochs: t.GetProperty("epochs").GetInt32(), Last: t.GetProperty("last_metric").GetDouble(),
+                Lr: t.GetProperty("parameters").GetProperty("optim_wrapper.optimizer.lr").GetDouble(),
+                History: string.Join(' ', t.GetProperty("history").EnumerateArray().Select(p => p.GetProperty("value").GetDouble().ToString("0.###")))))
             .ToList();
-        var table = string.Join("; ", trials.Select(t => $"{t.Id} {t.State} epoch {t.Epochs} {t.Last:0.###}"));
+        var table = string.Join("; ", trials.Select(t => $"{t.Id[(id.Length + 1)..]} lr {t.Lr:0.#####} {t.State} epoch {t.Epochs} [{t.History}]"));
+        output.WriteLine(table.Replace("; ", "\n"));
 
         Assert.Equal(("completed", 8), (sweep.GetProperty("status").GetString(), trials.Count));
         Assert.All(trials, t => Assert.Contains(t.State, new[] { "completed", "stopped" }));
