@@ -17,13 +17,13 @@ namespace Cluster.Tests.Acceptance;
 public sealed class DemoSweepAcceptanceTests(TestSiloFixture silo, ITestOutputHelper output) : IClassFixture<TestSiloFixture>, IDisposable
 {
     private static readonly string Spec = DemoDataset.Config(Path.Combine("demo", "sweep_tiny_synth.yaml"));
-    // 4 classes × 16 short videos, a quarter for validation: 48 training clips (12 steps an epoch at the spec's batch 4)
-    // and 16 validation clips, so top-1 moves in steps of 1/16.
+    // 4 classes × 32 short videos, a quarter for validation: 96 training clips (24 steps an epoch at the spec's batch 4)
+    // and 32 validation clips, so top-1 moves in steps of 1/32.
     private readonly DemoDataset data = new(new SynthOptions
     {
         OutDir = Directory.CreateTempSubdirectory("demo-sweep-").FullName,
         Classes = 4,
-        VideosPerClass = 16,
+        VideosPerClass = 32,
         ValFraction = 0.25,
         Seed = 11,
         Frames = 4,

@@ -2,6 +2,7 @@ using Cluster.Abstractions.Sweeps;
 using Cluster.Tests.Client;
 using Cluster.Tests.Experiments;
 using Cluster.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Cluster.Tests.Acceptance;
 
@@ -11,7 +12,7 @@ namespace Cluster.Tests.Acceptance;
 /// hosting the SweepGrain is killed with kill -9. The sweep comes back on a survivor from its stored state and finishes,
 /// and every trial that had completed before the kill is still there with the same parameters and metrics.
 /// </summary>
-public sealed class SweepFailoverAcceptanceTests : IDisposable
+public sealed class SweepFailoverAcceptanceTests(ITestOutputHelper output) : IDisposable
 {
     private const string Lr = "optim_wrapper.optimizer.lr";
     private readonly DemoDataset data = DemoDataset.Create("sweep-failover-", classes: 2, videosPerClass: 4, seed: 6, frames: 4);
@@ -60,9 +61,11 @@ public sealed class SweepFailoverAcceptanceTests : IDisposable
         Assert.Equal(SweepState.Running, before.State);
         var victim = (await cluster.ListAsync()).Single(s => s.Address == before.GrainSilo);
         await cluster.KillAsync(victim.Index);
+        output.WriteLine($"killed {victim.Name} ({victim.Address}), host of the sweep grain, with: {Describe(before)}");
 
         var done = await WaitFor(cluster, id, s => s.State.IsTerminal(), "the end of the sweep", minutes: 5);
 
+        output.WriteLine($"after: grain on {done.GrainSilo}: {Describe(done)}");
         Assert.True(done.State == SweepState.Completed, $"{done.State}: {done.Reason}; {Describe(done)}");
         Assert.NotEqual(victim.Address, done.GrainSilo);
         Assert.Equal(["0.01", "0.02", "0.03", "0.04"], done.Trials.Select(t => t.Parameters[Lr]));
