@@ -8,8 +8,8 @@ namespace Cluster.Tests.Acceptance;
 
 /// <summary>
 /// Issue 5's failover acceptance on real processes: three silos (Redis membership, Azurite blobs, one CPU slot each,
-/// scripts/local-cluster.sh) run a four-trial sweep submitted through the client; once a trial has completed, the silo
-/// hosting the SweepGrain is killed with kill -9. The sweep comes back on a survivor from its stored state and finishes,
+/// scripts/local-cluster.sh) run a four-trial sweep submitted through the client; once a trial has completed and the
+/// next one is training, the silo hosting the SweepGrain is killed with kill -9. The sweep comes back on a survivor from its stored state and finishes,
 /// and every trial that had completed before the kill is still there with the same parameters and metrics.
 /// </summary>
 public sealed class SweepFailoverAcceptanceTests(ITestOutputHelper output) : IDisposable
@@ -25,9 +25,9 @@ public sealed class SweepFailoverAcceptanceTests(ITestOutputHelper output) : IDi
         string path = Path.Combine(data.Root, "failover_sweep.yaml");
         File.WriteAllText(path, $$"""
             _base_: {{demo}}
-            train_cfg: {max_epochs: 1}
+            train_cfg: {max_epochs: 2}
             param_scheduler:
-              - {type: MultiStepLR, begin: 0, end: 1, by_epoch: true, milestones: [2], gamma: 0.1}
+              - {type: MultiStepLR, begin: 0, end: 2, by_epoch: true, milestones: [3], gamma: 0.1}
             default_hooks:
               checkpoint: {interval: 1, save_best: auto, max_keep_ckpts: 1}
             search_space:
@@ -56,8 +56,9 @@ public sealed class SweepFailoverAcceptanceTests(ITestOutputHelper output) : IDi
         Assert.True(submit.ExitCode == 0, submit.Error);
         string id = Assert.Single(submit.OutputLines);
 
-        var before = await WaitFor(cluster, id, s => s.Trials.Any(t => t.State == TrialState.Completed) && s.GrainSilo is not null,
-            "a completed trial");
+        // Mid-sweep: a trial has completed and the next one is training.
+        var before = await WaitFor(cluster, id, s => s.Trials.Any(t => t.State == TrialState.Completed)
+            && s.Trials.Any(t => t.State == TrialState.Running) && s.GrainSilo is not null, "a completed trial and a running one");
         Assert.Equal(SweepState.Running, before.State);
         var victim = (await cluster.ListAsync()).Single(s => s.Address == before.GrainSilo);
         await cluster.KillAsync(victim.Index);
@@ -69,7 +70,7 @@ public sealed class SweepFailoverAcceptanceTests(ITestOutputHelper output) : IDi
         Assert.True(done.State == SweepState.Completed, $"{done.State}: {done.Reason}; {Describe(done)}");
         Assert.NotEqual(victim.Address, done.GrainSilo);
         Assert.Equal(["0.01", "0.02", "0.03", "0.04"], done.Trials.Select(t => t.Parameters[Lr]));
-        Assert.All(done.Trials, t => Assert.Equal((TrialState.Completed, 1), (t.State, t.Epoch)));
+        Assert.All(done.Trials, t => Assert.Equal((TrialState.Completed, 2), (t.State, t.Epoch)));
         foreach (var completed in before.Trials.Where(t => t.State == TrialState.Completed))
         {
             var after = done.Trials.Single(t => t.Id == completed.Id);
