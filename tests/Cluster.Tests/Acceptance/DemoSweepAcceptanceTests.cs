@@ -67,7 +67,7 @@ public sealed class DemoSweepAcceptanceTests(TestSiloFixture silo, ITestOutputHe
         Assert.Equal(trials.Max(t => t.Last), best.GetProperty("metric").GetDouble());
         var bestTrial = trials.First(t => t.Id == best.GetProperty("trial").GetString());
         Assert.Equal(bestTrial.Last, trials.Max(t => t.Last));
-        // The trial metrics differ: ASHA decided on learning, not on ties at chance.
+        // The trials' metrics are not all tied (ties at a rung stop nobody).
         Assert.True(trials.Select(t => t.Last).Distinct().Count() > 2, table);
 
         var report = CliRunner.Run("sweep", "report", id, "--out", reportDirectory, "--gateway", silo.Gateway);
