@@ -1,11 +1,11 @@
 namespace Cluster.Bench;
 
-/// <summary>Command line: <c>[--quick] [--out PATH] [--threads N] [--only engine|loader|storage|grains|allreduce|dataparallel]</c>; null
+/// <summary>Command line: <c>[--quick] [--out PATH] [--threads N] [--only engine|loader|storage|grains|allreduce|dataparallel|sweeps]</c>; null
 /// <see cref="TorchThreads"/> keeps TorchSharp's default (one per core); null <see cref="Only"/> runs every benchmark.</summary>
 public sealed record BenchOptions(bool Quick, string OutPath, int? TorchThreads, string? Only = null)
 {
-    public const string Usage = "usage: Cluster.Bench [--quick] [--out bench/results/engine.json] [--threads N] [--only engine|loader|storage|grains|allreduce|dataparallel]";
-    public static readonly string[] Benchmarks = ["engine", "loader", "storage", "grains", "allreduce", "dataparallel"];
+    public const string Usage = "usage: Cluster.Bench [--quick] [--out bench/results/engine.json] [--threads N] [--only engine|loader|storage|grains|allreduce|dataparallel|sweeps]";
+    public static readonly string[] Benchmarks = ["engine", "loader", "storage", "grains", "allreduce", "dataparallel", "sweeps"];
 
     public bool Runs(string benchmark) => Only is null || Only == benchmark;
 
@@ -51,6 +51,11 @@ public sealed record BenchOptions(bool Quick, string OutPath, int? TorchThreads,
     public GrainOverheadBenchmark.Settings Grains => Quick
         ? new(VideosPerClass: 12, Epochs: 3, Repeats: 4)
         : new(VideosPerClass: 24, Epochs: 5, Repeats: 16);
+
+    /// <summary>The sizes in the full run; smaller ones in --quick.</summary>
+    public SweepSchedulingBenchmark.Settings Sweeps => Quick
+        ? new(TrialCounts: [20, 100])
+        : new(TrialCounts: [100, 1000]);
 
     public LoaderThroughputBenchmark.Settings Loader => Quick
         ? new(VideosPerClass: 6, Repeats: 7)

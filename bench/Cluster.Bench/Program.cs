@@ -67,6 +67,11 @@ try
         Console.WriteLine($"running {DataParallelStepBenchmark.Name} ... {clock.Elapsed:mm\\:ss}");
         rows.AddRange(DataParallelStepBenchmark.Run(options.DataParallel, workDir));
     }
+    if (options.Runs("sweeps"))
+    {
+        Console.WriteLine($"running {SweepSchedulingBenchmark.Name} ... {clock.Elapsed:mm\\:ss}");
+        rows.AddRange(SweepSchedulingBenchmark.Run(options.Sweeps, workDir));
+    }
 }
 finally
 {

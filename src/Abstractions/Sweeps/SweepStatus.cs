@@ -32,6 +32,9 @@ public sealed record SweepStatus
     /// <summary>Search key path → its distribution's type (<c>uniform</c>, <c>loguniform</c>, <c>choice</c>, ...), so a
     /// report can draw a loguniform parameter on a log axis. Empty when not known.</summary>
     [Id(16)] public IReadOnlyDictionary<string, string> SearchSpace { get; init; } = new Dictionary<string, string>();
+    /// <summary>The silo the sweep's grain is active on when the snapshot was taken (Orleans' parsable address), as
+    /// <see cref="ExperimentStatus.GrainSilo"/>.</summary>
+    [Id(17)] public string? GrainSilo { get; init; }
 }
 
 /// <summary>One trial. Its metric history is kept whatever its end (stopped, failed and retried trials too).</summary>

@@ -19,6 +19,7 @@ namespace Cluster.Grains.Sweeps;
 public sealed class SweepGrain(
     [PersistentState("sweep", GrainStorageNames.Cluster)] IPersistentState<SweepRecord> state,
     IOptions<SweepOptions> options,
+    ILocalSiloDetails silo,
     ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
 {
     public const string ReminderName = "sweep";
@@ -94,16 +95,16 @@ public sealed class SweepGrain(
         await this.RegisterOrUpdateReminder(ReminderName, settings.ReminderPeriod, settings.ReminderPeriod);
         await Apply(ledger.Fill(DateTimeOffset.UtcNow));
         StartTicking();
-        return ledger.ToStatus();
+        return Status();
     }
 
-    public Task<SweepStatus> GetStatus() => Task.FromResult(Ledger().ToStatus());
+    public Task<SweepStatus> GetStatus() => Task.FromResult(Status());
 
     public async Task<SweepStatus> Cancel(string reason)
     {
         var ledger = Ledger();
         await Apply(ledger.End(SweepState.Cancelled, reason, DateTimeOffset.UtcNow));
-        return ledger.ToStatus();
+        return Status();
     }
 
     public async Task<string> GetTrialConfig(string trialId)
@@ -268,6 +269,8 @@ public sealed class SweepGrain(
         if (id[0] == '.' || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
             throw new SweepRejectedException($"sweep id '{id}' may hold only letters, digits, '-', '_' and '.', and may not start with '.'");
     }
+
+    private SweepStatus Status() => Ledger().ToStatus() with { GrainSilo = silo.SiloAddress.ToParsableString() };
 
     private SweepLedger Ledger() => ledger ?? throw new UnknownSweepException(Id);
 
