@@ -14,15 +14,16 @@ namespace Cluster.Tests.Distributed;
 /// BatchNorm either in eval mode (norm_eval: statistics that do not depend on the batch) or training on batch
 /// statistics synchronised over the ranks (distributed.sync_bn) against plain BatchNorm on the single run's batch;
 /// rank r's sampler shard with batch B covers exactly the samples of the single run's batch N·B at every step.
-/// <para>Tolerances (max|a−b| / max|b| per tensor). Eval-mode BatchNorm: 1e-5. SyncBN: float32 rounding, amplified
-/// by training BatchNorm on a few values per channel, is far above 1e-5 for N = 2 in this set-up; the arithmetic
-/// itself is exact. Measured (this machine, one torch thread): with model, inputs and collectives in float64 (a
-/// temporary patch), every tensor of N = 2 and N = 3 agrees to 1.3e-13; in float32 the single run ITSELF differs from
-/// that float64 result by up to 1.07e-2 for N = 2 (BatchNorm biases, whose gradients nearly cancel) and 2.8e-6 for
-/// N = 3, the SyncBN ranks by 1.0e-3 and 2.5e-6. So N = 2 is held to 3e-2 (about 3× the reference's own float32
-/// error) and N = 3 to 1e-5. The per-step loss check (1e-4) still tells SyncBN from per-rank BatchNorm, which is
-/// off by 1.2e-2 (N = 2) and 5e-4 (N = 3) already in the first iterations. SyncBatchNormModelTests checks the
-/// whole model in float64 to 1e-10.</para>
+/// <para>Eval-mode BatchNorm is compared after epoch 2 to 1e-5 (max|a−b| / max|b| per tensor). SyncBN is compared
+/// after epoch 1 to 3e-5, because float32 rounding, amplified by BatchNorm training on a few values per channel, grows
+/// chaotically in epoch 2 while the arithmetic itself is exact. Measured (this machine, one torch thread): with model,
+/// inputs and collectives in float64 (a temporary patch) every tensor of N = 2 and N = 3 agrees to 1.3e-13 after
+/// epoch 2; in float32 the single run ITSELF differs from that float64 result by up to 1.07e-2 after epoch 2 for
+/// N = 2 (BatchNorm biases, whose gradients nearly cancel; the SyncBN ranks by 1.0e-3), so no float32 implementation
+/// can match it to 1e-5 there. After epoch 1 SyncBN and the single run differ by 9.0e-6 (N = 2) and 2.6e-6 (N = 3):
+/// 3e-5 leaves room for another CPU's rounding. The per-step loss check (1e-4) also tells SyncBN from per-rank
+/// BatchNorm, which is off by 1.2e-2 (N = 2) and 5e-4 (N = 3) from the first iteration. SyncBatchNormModelTests
+/// checks the whole model in float64 to 1e-10.</para>
 /// </summary>
 [Collection(GlobalTorchRandomCollection.Name)]
 public sealed class DataParallelEquivalenceTests : IDisposable
@@ -43,12 +44,14 @@ public sealed class DataParallelEquivalenceTests : IDisposable
     }
 
     [Theory]
-    [InlineData(2, false, 1e-5)]
-    [InlineData(3, false, 1e-5)]
-    [InlineData(2, true, 3e-2)]
-    [InlineData(3, true, 1e-5)]
-    public void N_ranks_with_batch_B_end_with_the_parameters_of_one_run_with_batch_N_times_B(int ranks, bool syncBn, double tolerance)
+    [InlineData(2, false)]
+    [InlineData(3, false)]
+    [InlineData(2, true)]
+    [InlineData(3, true)]
+    public void N_ranks_with_batch_B_end_with_the_parameters_of_one_run_with_batch_N_times_B(int ranks, bool syncBn)
     {
+        int comparedEpoch = syncBn ? 1 : 2;
+        double tolerance = syncBn ? 3e-5 : 1e-5;
         var single = RunSingle(ranks * PerRankBatch, "single", syncBn);
         Assert.Contains(single.Messages, m => m.Contains($"1 workers × {ranks * PerRankBatch}"));
 
@@ -69,15 +72,15 @@ public sealed class DataParallelEquivalenceTests : IDisposable
         Assert.Equal(single.Losses.Count, group[0].Losses.Count);
         Assert.All(single.Losses.Zip(group[0].Losses), pair => Assert.Equal(pair.First, pair.Second, 1e-4 * Math.Abs(pair.First)));
 
-        using var expected = new PthCheckpointWriter().Load(Path.Combine(single.WorkDir, "epoch_2.pth"));
-        using var actual = new PthCheckpointWriter().Load(Path.Combine(group[0].WorkDir, "epoch_2.pth"));
+        using var expected = new PthCheckpointWriter().Load(Path.Combine(single.WorkDir, $"epoch_{comparedEpoch}.pth"));
+        using var actual = new PthCheckpointWriter().Load(Path.Combine(group[0].WorkDir, $"epoch_{comparedEpoch}.pth"));
         Assert.Equal(expected.Iter, actual.Iter);
         Assert.Equal(expected.StateDict.Keys.Order(), actual.StateDict.Keys.Order());
         int compared = 0;
         foreach (var (name, reference) in expected.StateDict.Where(entry => entry.Value.is_floating_point()))
         {
             var difference = MaxRelativeDifference(actual.StateDict[name], reference);
-            Assert.True(difference <= tolerance, $"{name}: max relative difference {difference:g3} with {ranks} ranks");
+            Assert.True(difference <= tolerance, $"{name}: max relative difference {difference:g3} with {ranks} ranks after epoch {comparedEpoch}");
             compared++;
         }
         Assert.True(compared > 20);
