@@ -90,7 +90,9 @@ public sealed class RingProcessGroup : IProcessGroup
     {
         if (index < buckets.Count && buckets[index].Tensor.numel() >= elements)
             return buckets[index];
-        var tensor = torch.empty(Math.Max(elements, bucketElements), ScalarType.Float32, torch.CPU);
+        // Kept across calls: a collective called inside a caller's DisposeScope (a training step, a SyncBatchNorm
+        // forward) must not leave the scope owning the buffer, or its end frees memory the ring still writes to.
+        var tensor = torch.empty(Math.Max(elements, bucketElements), ScalarType.Float32, torch.CPU).DetachFromDisposeScope();
         var entry = (tensor, new TensorMemory(tensor));
         if (index < buckets.Count)
         {

@@ -64,6 +64,25 @@ public class RingProcessGroupTests
     }
 
     [Fact]
+    public void A_bucket_grown_inside_a_callers_DisposeScope_outlives_the_scope()
+    {
+        // The first call inside a scope (as a training step or a SyncBatchNorm forward makes it) allocates the bucket;
+        // the scope's end must not free it: the next call reuses it.
+        var results = OnEveryRank(2, Config(bucketMb: 0.0002, chunkMb: 0.0001), group =>
+        {
+            using (NewDisposeScope())
+            {
+                var inScope = torch.full(100, group.Rank + 1f);
+                group.AllReduceSum([inScope]);
+            }
+            var after = torch.full(100, 2f * (group.Rank + 1));
+            group.AllReduceSum([after]);
+            return after.data<float>().ToArray();
+        });
+        Assert.All(results, sum => Assert.All(sum, value => Assert.Equal(6f, value)));
+    }
+
+    [Fact]
     public void AllGather_returns_each_ranks_bytes()
     {
         var results = OnEveryRank(3, Config(), group => group.AllGather([(byte)group.Rank, 7]));
