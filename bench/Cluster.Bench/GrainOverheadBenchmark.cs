@@ -41,55 +41,37 @@ public static class GrainOverheadBenchmark
             "default_hooks.checkpoint.save_best=null",
             "default_hooks.logger.interval=1",
         ]);
-        string stateRoot = Path.Combine(workDir, "grain-silo");
-        var options = new ClusterSiloOptions
-        {
-            StateRoot = stateRoot,
-            ScratchPath = Path.Combine(stateRoot, "scratch"),
-            SiloPort = 0,
-            GatewayPort = 0,
-            Devices = "cpu",
-            CpuSlots = 1,
-        };
-        using var host = SiloHostFactory.Create(options, new SiloHostSettings { MinimumLogLevel = LogLevel.None, HandleConsoleSignals = false });
-        host.StartAsync().GetAwaiter().GetResult();
-        try
-        {
-            var client = host.Services.GetRequiredService<IClusterClient>();
-            int run = 0;
-            var wallInProcess = new Samples();
-            var wallCluster = new Samples();
-            var samples = Alternation.Run(settings.Repeats,
-                () =>
-                {
-                    var timing = InProcess(document, Path.Combine(workDir, $"inproc-{++run}"));
-                    wallInProcess.Add(timing.WallSeconds);
-                    return timing.MsPerIteration;
-                },
-                () =>
-                {
-                    var timing = ThroughGrains(client, document, $"bench-{++run}");
-                    wallCluster.Add(timing.WallSeconds);
-                    return timing.MsPerIteration;
-                });
-            var (inProcess, cluster) = (samples[0], samples[1]);
-            var ratios = cluster.Values.Zip(inProcess.Values, (c, i) => c / i).ToList();
-            double meanRatio = ratios.Average();
-            // Normal approximation of the mean's 95% interval: tells whether the run could resolve a 5% overhead.
-            double halfWidth = ratios.Count < 2 ? double.NaN
-                : 1.96 * Math.Sqrt(ratios.Sum(r => (r - meanRatio) * (r - meanRatio)) / (ratios.Count - 1) / ratios.Count);
-            return
-            [
-                BenchRow.Time(Name, "ms/iteration, epochs 2..N (engine's epoch durations)", cluster, "ms", inProcess, "in-process", minRatio: null),
-                BenchRow.AtMost(Name, "overhead %, mean of paired cluster/in-process - 1", Single((meanRatio - 1) * 100), "%", 5),
-                BenchRow.Info(Name, "overhead %, 95% interval half-width", Single(halfWidth * 100), "%"),
-                BenchRow.Time(Name, "wall s per run (submit to terminal vs Prepare+Run)", wallCluster, "s", wallInProcess, "in-process", minRatio: null),
-            ];
-        }
-        finally
-        {
-            host.StopAsync().GetAwaiter().GetResult();
-        }
+        using var silo = new EmbeddedSilo(workDir, "grain-silo");
+        var client = silo.Client;
+        int run = 0;
+        var wallInProcess = new Samples();
+        var wallCluster = new Samples();
+        var samples = Alternation.Run(settings.Repeats,
+            () =>
+            {
+                var timing = InProcess(document, Path.Combine(workDir, $"inproc-{++run}"));
+                wallInProcess.Add(timing.WallSeconds);
+                return timing.MsPerIteration;
+            },
+            () =>
+            {
+                var timing = ThroughGrains(client, document, $"bench-{++run}");
+                wallCluster.Add(timing.WallSeconds);
+                return timing.MsPerIteration;
+            });
+        var (inProcess, cluster) = (samples[0], samples[1]);
+        var ratios = cluster.Values.Zip(inProcess.Values, (c, i) => c / i).ToList();
+        double meanRatio = ratios.Average();
+        // Normal approximation of the mean's 95% interval: tells whether the run could resolve a 5% overhead.
+        double halfWidth = ratios.Count < 2 ? double.NaN
+            : 1.96 * Math.Sqrt(ratios.Sum(r => (r - meanRatio) * (r - meanRatio)) / (ratios.Count - 1) / ratios.Count);
+        return
+        [
+            BenchRow.Time(Name, "ms/iteration, epochs 2..N (engine's epoch durations)", cluster, "ms", inProcess, "in-process", minRatio: null),
+            BenchRow.AtMost(Name, "overhead %, mean of paired cluster/in-process - 1", Single((meanRatio - 1) * 100), "%", 5),
+            BenchRow.Info(Name, "overhead %, 95% interval half-width", Single(halfWidth * 100), "%"),
+            BenchRow.Time(Name, "wall s per run (submit to terminal vs Prepare+Run)", wallCluster, "s", wallInProcess, "in-process", minRatio: null),
+        ];
     }
 
     private static Samples Single(double value)

@@ -37,40 +37,22 @@ public static class SweepSchedulingBenchmark
     {
         var baseConfig = DemoDataset.Prepare(Path.Combine(workDir, "sweep-synth"), videosPerClass: 1,
             ["val_dataloader=null", "test_dataloader=null", "train_cfg.max_epochs=2"]).ToYaml();
-        string stateRoot = Path.Combine(workDir, "sweep-silo");
-        var options = new ClusterSiloOptions
+        using var silo = new EmbeddedSilo(workDir, "sweep-silo");
+        var client = silo.Client;
+        var registry = client.GetGrain<IClusterRegistryGrain>(0);
+        // The sweep checks that a trial fits the cluster (one slot); held here, every trial experiment stays Pending.
+        // (The silo registers its slot just after it started.)
+        var waited = Stopwatch.StartNew();
+        while (registry.Allocate(SlotHolder, 1, 1, null).GetAwaiter().GetResult().Count != 1)
         {
-            StateRoot = stateRoot,
-            ScratchPath = Path.Combine(stateRoot, "scratch"),
-            SiloPort = 0,
-            GatewayPort = 0,
-            Devices = "cpu",
-            CpuSlots = 1,
-        };
-        using var host = SiloHostFactory.Create(options, new SiloHostSettings { MinimumLogLevel = LogLevel.None, HandleConsoleSignals = false });
-        host.StartAsync().GetAwaiter().GetResult();
-        try
-        {
-            var client = host.Services.GetRequiredService<IClusterClient>();
-            var registry = client.GetGrain<IClusterRegistryGrain>(0);
-            // The sweep checks that a trial fits the cluster (one slot); held here, every trial experiment stays Pending.
-            // (The silo registers its slot just after it started.)
-            var waited = Stopwatch.StartNew();
-            while (registry.Allocate(SlotHolder, 1, 1, null).GetAwaiter().GetResult().Count != 1)
-            {
-                if (waited.Elapsed > TimeSpan.FromSeconds(30))
-                    throw new InvalidOperationException("could not lease the silo's CPU slot within 30 s");
-                Thread.Sleep(100);
-            }
-            var rows = new List<BenchRow>();
-            foreach (int trials in settings.TrialCounts)
-                rows.AddRange(RunSweep(client, baseConfig, trials));
-            return rows;
+            if (waited.Elapsed > TimeSpan.FromSeconds(30))
+                throw new InvalidOperationException("could not lease the silo's CPU slot within 30 s");
+            Thread.Sleep(100);
         }
-        finally
-        {
-            host.StopAsync().GetAwaiter().GetResult();
-        }
+        var rows = new List<BenchRow>();
+        foreach (int trials in settings.TrialCounts)
+            rows.AddRange(RunSweep(client, baseConfig, trials));
+        return rows;
     }
 
     private static Samples Differences(Samples value, Samples baseline)
