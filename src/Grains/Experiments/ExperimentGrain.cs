@@ -408,17 +408,7 @@ public sealed class ExperimentGrain(
         timer = null;
     }
 
-    private async Task ForgetReminder()
-    {
-        try
-        {
-            if (await this.GetReminder(ReminderName) is { } reminder) await this.UnregisterReminder(reminder);
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning("experiment {Id}: could not unregister its reminder: {Error}", Id, e.Message);
-        }
-    }
+    private Task ForgetReminder() => this.ForgetReminder(ReminderName, logger);
 
     /// <summary>A sweep's trial reports each validation and its end to the sweep (one-way: never waits on it).</summary>
     private void TellSweep(ExperimentState state, IReadOnlyDictionary<string, double> metrics, int? epoch = null)

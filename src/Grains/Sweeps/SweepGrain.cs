@@ -311,15 +311,5 @@ public sealed class SweepGrain(
         await ForgetReminder();
     }
 
-    private async Task ForgetReminder()
-    {
-        try
-        {
-            if (await this.GetReminder(ReminderName) is { } reminder) await this.UnregisterReminder(reminder);
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning("sweep {Id}: could not unregister its reminder: {Error}", Id, e.Message);
-        }
-    }
+    private Task ForgetReminder() => this.ForgetReminder(ReminderName, logger);
 }
