@@ -9,12 +9,15 @@ namespace Cluster.Training.Data;
 /// or clips × crops at test time) or [N, V, C, T, H, W] for 3D ones (V = clips × crops).</para>
 /// <para><see cref="Labels"/>: int64 [N] class indices, or float32 [N, K] multi-hot for multi-label datasets.</para>
 /// <para><see cref="SampleIndices"/>: dataset indices of the N samples, in batch order.</para>
+/// <para><see cref="Detection"/>: the RoIs and their multi-hot labels of a spatio-temporal detection batch (AVA); null
+/// for recognition. <see cref="Labels"/> is then an empty tensor.</para>
 /// </summary>
 public sealed class Batch(Tensor inputs, Tensor labels, int[] sampleIndices) : IDisposable
 {
     public Tensor Inputs { get; } = inputs;
     public Tensor Labels { get; } = labels;
     public int[] SampleIndices { get; } = sampleIndices;
+    public Detection.DetectionTargets? Detection { get; init; }
     public int Count => SampleIndices.Length;
     public bool IsMultiLabel => Labels.dim() == 2;
 
@@ -22,5 +25,6 @@ public sealed class Batch(Tensor inputs, Tensor labels, int[] sampleIndices) : I
     {
         Inputs.Dispose();
         Labels.Dispose();
+        Detection?.Dispose();
     }
 }

@@ -10,7 +10,7 @@ namespace Cluster.Training.Evaluation;
 /// (multi-view averaging is the head's <c>average_clips</c>), scores gathered on the CPU, then every metric.
 /// Disposes each batch after use. Leaves the model in eval mode.
 /// </summary>
-public sealed class EvaluationLoop(Recognizer model, IReadOnlyList<IMetric> metrics, Device device)
+public sealed class EvaluationLoop(Recognizer model, IReadOnlyList<IEvaluationMetric> metrics, Device device)
 {
     /// <exception cref="OperationCanceledException">When <paramref name="cancellation"/> fires between batches.</exception>
     public EvaluationResult Run(IEnumerable<Batch> batches, CancellationToken cancellation = default)
@@ -44,7 +44,7 @@ public sealed class EvaluationLoop(Recognizer model, IReadOnlyList<IMetric> metr
             try
             {
                 var values = new Dictionary<string, double>();
-                foreach (var metric in metrics)
+                foreach (var metric in metrics.OfType<IMetric>())
                 {
                     foreach (var (key, value) in metric.Compute(allScores, allLabels))
                     {

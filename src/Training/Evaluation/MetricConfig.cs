@@ -6,7 +6,7 @@ namespace Cluster.Training.Evaluation;
 public abstract class MetricConfig
 {
     /// <summary>Builds the metric this entry describes.</summary>
-    public abstract IMetric Create();
+    public abstract IEvaluationMetric Create();
 }
 
 /// <summary>MMAction2's AccMetric: metric_list of top_k_accuracy, mean_class_accuracy, mean_average_precision.</summary>
@@ -18,7 +18,7 @@ public sealed class AccMetricConfig : MetricConfig
     /// <summary>Raw <c>metric_options</c>; <c>top_k_accuracy.topk</c> (default [1, 5]) is read from it.</summary>
     public Dictionary<string, object?>? MetricOptions { get; init; }
 
-    public override IMetric Create() => new AccMetric(MetricList, TopK());
+    public override IEvaluationMetric Create() => new AccMetric(MetricList, TopK());
 
     private List<int> TopK()
     {
