@@ -59,7 +59,7 @@ public class AccMetricTests
         };
         using var scores = Scores();
         using var labels = tensor(new long[] { 2, 2, 0, 0 });
-        Assert.Equal(["acc/top1", "acc/top3"], config.Create().Compute(scores, labels).Keys);
+        Assert.Equal(["acc/top1", "acc/top3"], ((IMetric)config.Create()).Compute(scores, labels).Keys);
     }
 
     [Fact]
