@@ -9,6 +9,7 @@ namespace Cluster.Abstractions.Lfb;
 /// <param name="Dataset">The dataset identity shard keys start with (a hash of the split's files).</param>
 /// <param name="Videos">The split's video ids, in the order shards take them (contiguous runs).</param>
 /// <param name="DeviceKind"><c>cpu</c>, <c>cuda</c> or null for any (CUDA first).</param>
+/// <param name="MaxWorkers">The most slots computing at once; null: as many as are free.</param>
 [GenerateSerializer, Immutable]
 public sealed record BankRequest(
     [property: Id(0)] string ConfigName,
@@ -18,7 +19,8 @@ public sealed record BankRequest(
     [property: Id(4)] int Shards,
     [property: Id(5)] string Dataset,
     [property: Id(6)] IReadOnlyList<string> Videos,
-    [property: Id(7)] string? DeviceKind = null);
+    [property: Id(7)] string? DeviceKind = null,
+    [property: Id(8)] int? MaxWorkers = null);
 
 public static class BankSplits
 {

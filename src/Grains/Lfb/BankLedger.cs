@@ -52,6 +52,8 @@ public static class BankLedger
             throw new BankRejectedException($"split '{request.Split}' is not one of {string.Join(", ", BankSplits.All)}");
         if (!BankSplits.Dtypes.Contains(request.Dtype))
             throw new BankRejectedException($"dtype '{request.Dtype}' is not one of {string.Join(", ", BankSplits.Dtypes)}");
+        if (request.MaxWorkers is < 1)
+            throw new BankRejectedException($"workers must be at least 1, got {request.MaxWorkers}");
         if (request.Shards < 1)
             throw new BankRejectedException($"shards must be at least 1, got {request.Shards}");
         if (request.Videos.Count == 0)
