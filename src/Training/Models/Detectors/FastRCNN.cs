@@ -73,6 +73,8 @@ public sealed class FastRCNN : VideoModel, IInitWeights
         using var cpu = scores.detach().to(float32).cpu().contiguous();
         var values = cpu.data<float>().ToArray();
         int classes = (int)cpu.shape[1];
+        // Compared in float32, as MMAction2 compares its float32 scores with the threshold.
+        float threshold = (float)ActionThreshold;
         var detections = new List<AvaDetection>();
         for (int r = 0; r < targets.Count; r++)
         {
@@ -80,7 +82,7 @@ public sealed class FastRCNN : VideoModel, IInitWeights
             for (int c = 1; c < classes; c++)
             {
                 float score = values[r * classes + c];
-                if (score > ActionThreshold) detections.Add(new AvaDetection(info.Key, info.Box, c, score));
+                if (score > threshold) detections.Add(new AvaDetection(info.Key, info.Box, c, score));
             }
         }
         return detections;
