@@ -16,7 +16,8 @@ public static partial class AvaGroundTruthFiles
 {
     /// <summary>
     /// <c>item { name: "..." id: N }</c> blocks, on one line or several; <c>label_id: N</c> is accepted for
-    /// <c>id</c> (MMAction2's read_labelmap). Classes in file order.
+    /// <c>id</c> and AVA's full list (<c>label { name: ... label_id: N label_type: ... }</c>) is read too, as MMAction2's
+    /// read_labelmap does. Classes in file order.
     /// </summary>
     public static IReadOnlyList<AvaCategory> ReadLabelMap(string path)
     {
@@ -34,7 +35,7 @@ public static partial class AvaGroundTruthFiles
             if (token.Groups["bad"].Success) throw Error(path, line, $"unexpected '{token.Value}' (expected item {{ name: \"...\" id: N }})");
             switch (token.Value)
             {
-                case "item":
+                case "item" or "label":
                     continue;
                 case "{":
                     if (depth++ != 0) throw Error(path, line, "nested '{' in a label map item");
@@ -52,6 +53,7 @@ public static partial class AvaGroundTruthFiles
             if (depth != 1) throw Error(path, line, $"'{token.Value}' outside an item {{ ... }}");
             var field = token.Groups["field"].Value;
             var value = token.Groups["value"].Value;
+            if (field == "label_type") continue;
             if (field == "name")
             {
                 if (!value.StartsWith('"') || !value.EndsWith('"') || value.Length < 2)
@@ -145,7 +147,8 @@ public static partial class AvaGroundTruthFiles
 
     private static InvalidDataException Error(string path, int line, string problem) => new($"{path}:{line}: {problem}");
 
-    /// <summary>Comments, braces, the word <c>item</c>, <c>field: value</c> pairs; anything else is <c>bad</c>.</summary>
-    [GeneratedRegex("""(?<comment>\#[^\n]*)|[{}]|\bitem\b|(?<field>name|id|label_id)\s*:\s*(?<value>"[^"\n]*"|[^\s{}]+)|(?<bad>[^\s{}]+)""")]
+    /// <summary>Comments, braces, <c>item</c>/<c>label</c> before a brace, <c>field: value</c> pairs; anything else is
+    /// <c>bad</c>.</summary>
+    [GeneratedRegex("""(?<comment>\#[^\n]*)|[{}]|\b(?:item|label)\b(?=\s*\{)|(?<field>name|id|label_id|label_type)\s*:\s*(?<value>"[^"\n]*"|[^\s{}]+)|(?<bad>[^\s{}]+)""")]
     private static partial Regex LabelMapToken();
 }

@@ -19,6 +19,14 @@ public sealed class AvaGroundTruthFilesTests : IDisposable
         Assert.Equal([new AvaCategory(1, "bend/bow (at the waist)"), new AvaCategory(2, "crawl")], AvaGroundTruthFiles.ReadLabelMap(path));
     }
 
+    [Fact]
+    public void ReadsAvasFullActionListWithLabelTypes()
+    {
+        var path = files.Write("m.pbtxt", "label {\n  name: \"carry/hold (an object)\"\n  label_id: 17\n  label_type: OBJECT_MANIPULATION\n}\n");
+
+        Assert.Equal([new AvaCategory(17, "carry/hold (an object)")], AvaGroundTruthFiles.ReadLabelMap(path));
+    }
+
     [Theory]
     [InlineData("item {\n  name: \"a\"\n}\n", "m.pbtxt:1: item \"a\" without an id")]
     [InlineData("item { name: \"a\" id: 1 }\nitem { name: \"b\" id: x }\n", "m.pbtxt:2: id must be an integer, got 'x'")]
