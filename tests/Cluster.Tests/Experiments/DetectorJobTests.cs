@@ -6,8 +6,9 @@ using Cluster.Training.Experiments;
 namespace Cluster.Tests.Experiments;
 
 /// <summary>
-/// A FastRCNN config through the product jobs on a hand-made AVA set: TrainingJob trains, validates and writes .pth
-/// checkpoints; TestJob loads one strictly (every MMAction2-named key) and evaluates.
+/// A FastRCNN config through the product jobs on a hand-made AVA set: TrainingJob trains on ground-truth RoIs,
+/// validates on proposals with AVAMetric (detections → frame mAP) and writes .pth checkpoints; TestJob loads one
+/// strictly (every MMAction2-named key) and evaluates.
 /// </summary>
 [Collection(GlobalTorchRandomCollection.Name)]
 public sealed class DetectorJobTests : IDisposable
@@ -32,16 +33,26 @@ public sealed class DetectorJobTests : IDisposable
         Assert.Equal(TrainingStatus.Completed, result.Status);
         Assert.Equal(2, result.EpochsRun);
         Assert.All(events.OfType<IterationProgress>(), e => Assert.True(double.IsFinite(e.Loss)));
-        Assert.Contains("acc/mean_average_precision", result.Metrics.Keys);
+        Assert.InRange(result.Metrics["mAP@0.5IOU"], 0.0, 1.0);
         var checkpoint = Path.Combine(workDir, "epoch_2.pth");
         Assert.True(File.Exists(checkpoint));
 
         var metrics = TestJob.Prepare(document, checkpoint, "cpu").Run();
-        Assert.InRange(metrics["acc/mean_average_precision"], 0.0, 1.0);
+        // Proposals at 0.85: 902 keeps the one over person A (IoU 0.92), 903 the one over person B (no ground truth
+        // there); every class scores above action_thr, so every class has detections and an AP.
+        Assert.InRange(metrics["mAP@0.5IOU"], 0.0, 1.0);
+        Assert.Equal(3, metrics.Keys.Count(key => key.StartsWith("AP@0.5IOU/")));
     }
 
     private string Config()
     {
+        var labels = set.Write("labels.pbtxt", """
+            item { name: "walk" id: 1 }
+            item { name: "talk" id: 2 }
+            item { name: "wave" id: 3 }
+            """);
+        var metric = $"{{type: AVAMetric, ann_file: {set.AnnFile}, label_file: {labels}, exclude_file: {set.ExcludeFile}, num_classes: 4}}";
+        // Training RoIs are the ground truth (plus matching proposals); validation and test RoIs are the proposals.
         string Dataset(bool testMode) => $$"""
               dataset:
                 type: AVADataset
@@ -54,7 +65,7 @@ public sealed class DetectorJobTests : IDisposable
                 timestamp_start: 900
                 timestamp_end: 905
                 num_classes: 4
-                person_det_score_thr: 0.9
+                person_det_score_thr: {{(testMode ? "0.85" : "0.9")}}
                 test_mode: {{(testMode ? "true" : "false")}}
                 pipeline:
                   - {type: SampleAVAFrames, clip_len: 2, frame_interval: 2}
@@ -63,7 +74,6 @@ public sealed class DetectorJobTests : IDisposable
                   - {type: FormatShape, input_format: NCTHW, collapse: true}
                   - {type: PackActionInputs}
             """;
-        // Validation and test use the training RoIs (ground truth), so the class-score metric has labels to check.
         return $$$"""
             model:
               type: FastRCNN
@@ -84,14 +94,14 @@ public sealed class DetectorJobTests : IDisposable
               batch_size: 2
               num_workers: 0
               sampler: {type: DefaultSampler, shuffle: false}
-            {{{Dataset(false)}}}
+            {{{Dataset(true)}}}
             test_dataloader:
               batch_size: 1
               num_workers: 0
               sampler: {type: DefaultSampler, shuffle: false}
-            {{{Dataset(false)}}}
-            val_evaluator: {type: AccMetric, metric_list: [mean_average_precision]}
-            test_evaluator: {type: AccMetric, metric_list: [mean_average_precision]}
+            {{{Dataset(true)}}}
+            val_evaluator: {{{metric}}}
+            test_evaluator: {{{metric}}}
             train_cfg: {type: EpochBasedTrainLoop, max_epochs: 2, val_interval: 1}
             optim_wrapper: {optimizer: {type: SGD, lr: 0.01, momentum: 0.9}}
             default_hooks: {checkpoint: {type: CheckpointHook, interval: 1}}
