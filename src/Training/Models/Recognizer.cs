@@ -22,8 +22,13 @@ public abstract class Recognizer(string name) : VideoModel(name)
 
     /// <summary>The head's loss of the training logits against <see cref="Batch.Labels"/>.</summary>
     public override Tensor TrainingLoss(Batch batch, Device device) =>
-        Loss(forward(batch.Inputs.to(device)), batch.Labels.to(device));
+        Loss(forward(Recognition(batch).Inputs.to(device)), batch.Labels.to(device));
 
     /// <summary><see cref="Predict(Tensor)"/> of the batch's inputs: one score row per sample.</summary>
-    public override Tensor Predict(Batch batch, Device device) => Predict(batch.Inputs.to(device));
+    public override Tensor Predict(Batch batch, Device device) => Predict(Recognition(batch).Inputs.to(device));
+
+    private Batch Recognition(Batch batch) => batch.Detection is null
+        ? batch
+        : throw new ArgumentException(
+            $"{GetType().Name} is a recogniser, not a detector: it cannot use a detection batch (RoIs); use a detector model such as FastRCNN");
 }

@@ -20,7 +20,7 @@ public sealed class AVARoIHead : nn.Module, IInitWeights
     public AVARoIHead(AVARoIHeadConfig config, long inChannels, string keyPath = "roi_head") : base(nameof(AVARoIHead))
     {
         bbox_roi_extractor = new SingleRoIExtractor3D(config.BboxRoiExtractor, $"{keyPath}.bbox_roi_extractor");
-        shared_head = config.SharedHead?.Build("shared_head", checked((int)inChannels));
+        shared_head = config.SharedHead?.Build("roi_head.shared_head", checked((int)inChannels));
         long headInput = shared_head?.OutChannels ?? inChannels;
         if (config.BboxHead.InChannels != headInput)
             throw new ArgumentException(

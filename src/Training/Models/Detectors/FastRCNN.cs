@@ -73,6 +73,8 @@ public sealed class FastRCNN : VideoModel, IInitWeights
         using var cpu = scores.detach().to(float32).cpu().contiguous();
         var values = cpu.data<float>().ToArray();
         int classes = (int)cpu.shape[1];
+        // Compared in float32, as MMAction2 compares its float32 scores with the threshold.
+        float threshold = (float)ActionThreshold;
         var detections = new List<AvaDetection>();
         for (int r = 0; r < targets.Count; r++)
         {
@@ -80,7 +82,7 @@ public sealed class FastRCNN : VideoModel, IInitWeights
             for (int c = 1; c < classes; c++)
             {
                 float score = values[r * classes + c];
-                if (score > ActionThreshold) detections.Add(new AvaDetection(info.Key, info.Box, c, score));
+                if (score > threshold) detections.Add(new AvaDetection(info.Key, info.Box, c, score));
             }
         }
         return detections;
@@ -89,10 +91,12 @@ public sealed class FastRCNN : VideoModel, IInitWeights
     /// <summary>
     /// MMAction2's LFBInferHead features of the batch's RoIs, for a long-term feature bank: RoI features (after the
     /// extractor's temporal pooling) → temporal average → spatial max → float32 [R, C'], in RoI order, on the CPU.
-    /// Runs the backbone as the model is set (call <c>eval()</c> and no_grad for bank computation).
+    /// Without autograd; runs the backbone in the model's current mode (call <c>eval()</c> first, as LFBInferHead
+    /// runs in test mode).
     /// </summary>
     public Tensor PersonFeatures(Batch batch, Device device)
     {
+        using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var targets = Targets(batch);
         var roiFeatures = roi_head.RoiFeatures(Features(batch, device), targets.Rois);
