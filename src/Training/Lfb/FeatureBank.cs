@@ -23,6 +23,8 @@ public sealed class FeatureBank
     /// <summary>Video ids in ordinal order.</summary>
     public IEnumerable<string> Videos => videos.Keys;
 
+    public bool HasVideo(string videoId) => videos.ContainsKey(videoId);
+
     /// <summary>The seconds of a video that have features, ascending, with their person counts; none for an unknown video.</summary>
     public IEnumerable<(int Second, int Persons)> SecondsOf(string videoId) =>
         videos.TryGetValue(videoId, out var seconds)
