@@ -32,7 +32,9 @@ public static class BankMerge
                 File.Delete(local);
             }
             string merged = Path.Combine(folder, Path.GetFileName(key));
-            FeatureBankFile.Save(FeatureBank.Merge(banks), merged, format);
+            // A shard whose keyframes had no person box stores an empty part, whose channels say nothing.
+            var filled = banks.Where(b => b.PersonCount > 0).ToList();
+            FeatureBankFile.Save(FeatureBank.Merge(filled.Count > 0 ? filled : [banks[0]]), merged, format);
             var stored = await store.PutFileAsync(key, merged, cancellation);
             return new BankBlob(stored.Key, stored.Uri, stored.Bytes, stored.Sha256);
         }

@@ -37,6 +37,7 @@ public sealed class FeatureBankGrain(
     private readonly Dictionary<string, Task<BankBlob>> merges = [];
     private readonly HashSet<string> leased = [];
     private IGrainTimer? timer;
+    private IGrainTimer? mergeWatch;
     private bool reconciled;
 
     private string Id => this.GetPrimaryKeyString();
@@ -287,10 +288,21 @@ public sealed class FeatureBankGrain(
             string scratch = Path.Combine(services.GetService<IOptions<Workers.WorkerOptions>>()?.Value.ScratchPath ?? Path.GetTempPath(),
                 "bank-merges", Id, job.Request.Split);
             merges[job.Request.Split] = Task.Run(() => BankMerge.MergeAsync(store, parts, key, dtype, scratch));
+            WatchMerges();
             logger.LogInformation("bank {Id}: merging {Parts} parts of split {Split} into {Key}", Id, parts.Count, job.Request.Split, key);
         }
         if (changed) await state.WriteStateAsync();
     }
+
+    /// <summary>A merge's end is picked up within a tenth of a second, not at the next supervision tick.</summary>
+    private void WatchMerges() => mergeWatch ??= this.RegisterGrainTimer(async _ =>
+    {
+        await CollectMerges();
+        if (merges.Count > 0) return;
+        mergeWatch?.Dispose();
+        mergeWatch = null;
+        if (!Record.Splits.Values.Any(j => j.IsActive)) await Finish();
+    }, new GrainTimerCreationOptions(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100)) { KeepAlive = true });
 
     private async Task CollectMerges()
     {
