@@ -13,7 +13,7 @@ public class ResNetTorchvisionParityTests
     public void FeaturesMatchANarrowTorchvisionResNet(int depth)
     {
         // Written by tests/fixtures-scripts/models_narrow_resnet_outputs.py with torchvision 0.14.
-        var tensors = TensorFixture.Read($"Fixtures/Models/narrow_resnet{depth}");
+        var tensors = TensorFixtures.Read($"Fixtures/Models/narrow_resnet{depth}");
         using var model = new ResNet(new ResNetConfig { Depth = depth, BaseChannels = 4 });
         var state = model.state_dict();
         using (no_grad())

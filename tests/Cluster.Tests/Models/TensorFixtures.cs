@@ -1,12 +1,12 @@
 using static TorchSharp.torch;
 
-namespace Cluster.Tests;
+namespace Cluster.Tests.Models;
 
 /// <summary>
-/// Reads the tensor fixtures the scripts in tests/fixtures-scripts write: <c>{stem}.bin</c> (float32 little-endian
-/// tensors, concatenated) and <c>{stem}.txt</c> (one "name d0,d1,..." line per tensor, same order).
+/// Reads a tensor fixture written by a script under tests/fixtures-scripts: <c>stem.bin</c> holds float32
+/// little-endian tensors back to back, <c>stem.txt</c> one "name d0,d1,..." line per tensor in the same order.
 /// </summary>
-internal static class TensorFixture
+internal static class TensorFixtures
 {
     public static Dictionary<string, Tensor> Read(string stem)
     {
