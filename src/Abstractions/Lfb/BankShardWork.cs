@@ -46,7 +46,7 @@ public sealed record BankShardProgress(
     [property: Id(1)] int Shard,
     [property: Id(2)] int Attempt,
     [property: Id(3)] long Features,
-    [property: Id(4)] int VideosDone);
+    [property: Id(4)] int Keyframes);
 
 /// <summary>A shard ended on a worker: <paramref name="Part"/> when stored, else <paramref name="Error"/>.</summary>
 /// <param name="Retryable">The failure was the environment's (storage, a stop), not the computation's.</param>

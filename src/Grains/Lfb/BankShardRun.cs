@@ -108,11 +108,11 @@ public sealed class BankShardRun : ISlotRun
         }
     }
 
-    private void Progress(long features, int videos)
+    private void Progress(long features, int keyframes)
     {
         if (sinceProgress.Elapsed < ProgressInterval) return;
         sinceProgress.Restart();
-        environment.Bank.ShardProgress(new BankShardProgress(work.Split, work.Shard, work.Attempt, features, videos)).Ignore();
+        environment.Bank.ShardProgress(new BankShardProgress(work.Split, work.Shard, work.Attempt, features, keyframes)).Ignore();
     }
 
     private async Task Deliver(BankShardOutcome outcome)

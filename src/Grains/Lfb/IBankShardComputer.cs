@@ -10,7 +10,7 @@ public interface IBankShardComputer
 {
     /// <param name="device">The engine's device string (<c>cpu</c>, <c>cuda:1</c>).</param>
     /// <param name="outputPath">Where the part is written, in <c>work.Dtype</c>.</param>
-    /// <param name="progress">Features and videos done so far (called on this thread).</param>
+    /// <param name="progress">Features and keyframes done so far (called on this thread).</param>
     BankShardResult Compute(BankShardWork work, string device, string outputPath, Action<long, int> progress,
         CancellationToken cancellation);
 }

@@ -2,6 +2,7 @@ using Cluster.Training.Configs;
 using Cluster.Training.Data.Ava;
 using Cluster.Training.Data.Loading;
 using Cluster.Training.Experiments;
+using Cluster.Training.Models.Detectors;
 using Cluster.Training.Storage;
 
 namespace Cluster.Training.BankJobs;
@@ -11,7 +12,10 @@ namespace Cluster.Training.BankJobs;
 /// the split's AVADataset in test mode (RoIs = its proposals above the split's score threshold), through the
 /// validation pipeline and batch size, in dataset order; the config's model with the weights of <c>load_from</c>.
 /// </summary>
-public sealed record BankInput(ExperimentConfig Config, DataLoaderConfig Loader, AvaDatasetConfig Dataset, string LoadFrom, string ConfigFile)
+/// <param name="Channels">The person features' channels: the backbone's output, which the bbox head takes directly (a
+/// config with a shared head, such as an FBOHead reading a bank, consumes banks rather than computes them).</param>
+public sealed record BankInput(ExperimentConfig Config, DataLoaderConfig Loader, AvaDatasetConfig Dataset, string LoadFrom, string ConfigFile,
+    int Channels)
 {
     /// <exception cref="ConfigException">No such split's dataloader, not an AVADataset, no validation pipeline, no load_from,
     /// or a local load_from that does not exist (naming the file and key).</exception>
@@ -29,12 +33,18 @@ public sealed record BankInput(ExperimentConfig Config, DataLoaderConfig Loader,
         if (document.TryGet("model.type", out var type) && type is not "FastRCNN")
             throw new ConfigException(document.FileOf("model.type"), "model.type",
                 $"'{type}' has no person features: a feature bank is computed with a FastRCNN detector");
+        var roiHead = (config.Model as FastRCNNConfig)?.RoiHead
+                      ?? throw new ConfigException(document.FileOf("model"), "model.roi_head", "missing: a feature bank needs the detector's RoI head");
+        if (roiHead.SharedHead is not null)
+            throw new ConfigException(document.FileOf("model.roi_head.shared_head"), "model.roi_head.shared_head",
+                "compute a bank with the detector without a shared head (bank features are the RoI features before it)");
+        int channels = roiHead.BboxHead.InChannels;
         if (config.LoadFrom is not { Length: > 0 } loadFrom)
             throw new ConfigException(document.FileOf("load_from"), "load_from", "a feature bank is computed with trained weights: name the checkpoint");
         if (!ArtifactLocator.IsBlobUri(loadFrom) && !File.Exists(loadFrom))
             throw new ConfigException(document.FileOf("load_from"), "load_from", $"checkpoint '{loadFrom}' does not exist");
         if (split == "val")
-            return new BankInput(config, InOrder(valLoader), (AvaDatasetConfig)valLoader.Dataset, loadFrom, document.MainFile);
+            return new BankInput(config, InOrder(valLoader), (AvaDatasetConfig)valLoader.Dataset, loadFrom, document.MainFile, channels);
 
         // The train split through the test pipeline: its dataset section, in test mode, with val's pipeline.
         var rewritten = ConfigLoader.LoadMerged(document.ToYaml(), Path.GetFileNameWithoutExtension(document.MainFile));
@@ -44,7 +54,8 @@ public sealed record BankInput(ExperimentConfig Config, DataLoaderConfig Loader,
         trainDataset["pipeline"] = valDataset["pipeline"];
         Section(rewritten, "val_dataloader")["dataset"] = trainDataset;
         var bound = ExperimentConfig.From(rewritten);
-        return new BankInput(config, InOrder(bound.ValDataloader!), (AvaDatasetConfig)bound.ValDataloader!.Dataset, loadFrom, document.MainFile);
+        return new BankInput(config, InOrder(bound.ValDataloader!), (AvaDatasetConfig)bound.ValDataloader!.Dataset, loadFrom, document.MainFile,
+            channels);
     }
 
     /// <summary>The loader's batch size and workers, but every sample once in dataset order (a bank never shuffles, pads or drops).</summary>

@@ -17,7 +17,7 @@ namespace Cluster.Training.BankJobs;
 /// The long-term feature bank of some videos of a split, in process (what one cluster worker computes for one shard):
 /// the config's detector with the weights of <c>load_from</c> (strict), in eval mode without gradients, over the
 /// split's keyframes of those videos (<see cref="BankInput"/>), one feature per proposal box (LFBInferHead: RoI
-/// features, temporal average, spatial max) filed under its (video, second).
+/// features, temporal average, spatial max) filed under its (video, second) by <see cref="BankBuilder"/>.
 /// </summary>
 public sealed class BankShardJob
 {
@@ -50,7 +50,7 @@ public sealed class BankShardJob
         return new BankShardJob(input, videos, device, local);
     }
 
-    /// <param name="progress">Features and videos done so far, after each batch.</param>
+    /// <param name="progress">Features and keyframes done so far, after each batch.</param>
     public FeatureBank Run(Action<long, int>? progress = null, CancellationToken cancellation = default)
     {
         var config = input.Config;
@@ -63,24 +63,19 @@ public sealed class BankShardJob
         model.to(target);
         model.eval();
 
+        int channels = input.Channels;
         var indices = Dataset(input).IndicesOfVideos(videos);
-        var bank = new BankAccumulator();
-        int emptyChannels = (config.Model as FastRCNNConfig)?.RoiHead?.BboxHead.InChannels ?? 1;
-        if (indices.Length == 0) return bank.Result(emptyChannels);
+        if (indices.Length == 0) return new FeatureBank(channels); // none of these videos has a keyframe left
         using var loader = DataLoaderFactory.Build(input.Loader, TrainingJob.LoaderSeed(config.Randomness.Seed ?? 0), config.Model.DataPreprocessor,
             new DataShard(1, 0, indices));
         using var noGrad = torch.no_grad();
-        foreach (var batch in loader.ReadEpoch(0))
-        {
-            using (batch)
-            {
-                cancellation.ThrowIfCancellationRequested();
-                using var features = detector.PersonFeatures(batch, target);
-                bank.Add(batch, features);
-            }
-            progress?.Invoke(bank.Features, bank.Videos);
-        }
-        return bank.Result(emptyChannels);
+        return BankBuilder.Build(loader.ReadEpoch(0), batch => detector.PersonFeatures(batch, target), channels,
+            progress: progress is null ? null : new BatchProgress(progress), cancellation: cancellation);
+    }
+
+    private sealed class BatchProgress(Action<long, int> report) : IProgress<BankProgress>
+    {
+        public void Report(BankProgress value) => report(value.Features, value.Keyframes);
     }
 
     private static AvaDataset Dataset(BankInput input) => input.Dataset.Build() as AvaDataset
