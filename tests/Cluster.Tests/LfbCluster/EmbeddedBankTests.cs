@@ -46,5 +46,18 @@ public sealed class EmbeddedBankTests : IDisposable
             described.RootElement.GetProperty("dtype").GetString(), described.RootElement.GetProperty("channels").GetInt32()));
         Assert.Equal(json.RootElement.GetProperty("features").GetInt64(), described.RootElement.GetProperty("persons").GetInt64());
         Assert.Equal(json.RootElement.GetProperty("bank_bytes").GetInt64(), described.RootElement.GetProperty("bytes").GetInt64());
+
+        // The same bank again: nothing is computed; in float32 it would be another bank: refused, the bank unchanged.
+        var again = CliRunner.Run("lfb", "compute", data.ConfigPath, "--split", "val", "--dtype", "float16", "--shards", "2", "--json");
+        var other = CliRunner.Run("lfb", "compute", data.ConfigPath, "--split", "val", "--dtype", "float32");
+        var status = CliRunner.Run("lfb", "status", id, "--json");
+
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.Contains(again.ErrorLines, line => line.EndsWith("(already completed)", StringComparison.Ordinal));
+        Assert.Equal(2, other.ExitCode);
+        Assert.Contains("use another bank id", Assert.Single(other.ErrorLines));
+        using var after = JsonDocument.Parse(status.OutputLines[^1]);
+        Assert.Equal(("completed", "float16", uri), (after.RootElement[0].GetProperty("state").GetString(),
+            after.RootElement[0].GetProperty("dtype").GetString(), after.RootElement[0].GetProperty("bank_uri").GetString()));
     }
 }
