@@ -29,6 +29,18 @@ public class RoiTransformTests
     }
 
     [Fact]
+    public void Crop_clips_corners_to_the_last_pixel_as_mmaction2()
+    {
+        using var sample = WithRoi(100, 50, new NormalizedBox(0.5f, 0f, 1f, 1f));
+
+        new CenterCropConfig { CropSize = [50] }.Build().Apply(sample);
+
+        // x 50..100 → 25..75 → clipped to 25..49 of 50; y 0..50 → 0..49.
+        var box = sample.Rois!.Boxes[0];
+        Assert.Equal((0.5f, 0f, 0.98f, 0.98f), (box.X1, box.Y1, MathF.Round(box.X2, 5), MathF.Round(box.Y2, 5)));
+    }
+
+    [Fact]
     public void Resize_keeps_normalised_boxes_so_packing_scales_them_to_the_new_size()
     {
         using var sample = WithRoi(40, 20, new NormalizedBox(0.25f, 0.5f, 0.75f, 1f));
