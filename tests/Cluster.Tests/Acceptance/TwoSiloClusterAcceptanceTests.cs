@@ -62,13 +62,15 @@ public sealed class TwoSiloClusterAcceptanceTests : IAsyncLifetime
     [Fact]
     public async Task A_run_survives_kill_9_of_its_grain_silo_and_a_cancel_frees_its_slot()
     {
+        // The observer connects before the submission: a client still connecting could miss the whole (short) run.
+        using var client = RedisClusterClient.Start(redis.Endpoint, ClusterId);
+        var grains = client.Services.GetRequiredService<IClusterClient>();
+        await grains.GetGrain<IClusterRegistryGrain>(0).GetView();
         var gateways = string.Join(',', silos.Select(GatewayOf));
         var submit = CliRunner.Run(Train(gateways, Epochs));
         Assert.True(submit.ExitCode == 0, submit.Error);
         var id = submit.OutputLines[0];
 
-        using var client = RedisClusterClient.Start(redis.Endpoint, ClusterId);
-        var grains = client.Services.GetRequiredService<IClusterClient>();
         var experiment = grains.GetGrain<IExperimentGrain>(id);
         var running = await WaitFor(experiment, s => s.State == ExperimentState.Running && s.Checkpoints.Count > 0 && s.GrainSilo is not null,
             "a stored checkpoint");
@@ -147,7 +149,10 @@ public sealed class TwoSiloClusterAcceptanceTests : IAsyncLifetime
             {
                 var status = await grain.GetStatus();
                 if (done(status)) return status;
-                if (status.State.IsTerminal()) throw new InvalidOperationException($"the run ended {status.State} ({status.Reason}) before {what}");
+                if (status.State.IsTerminal())
+                    throw new InvalidOperationException($"the run ended {status.State} ({status.Reason}) before {what}, " +
+                        $"with epochs [{string.Join(",", status.History.Select(h => h.Epoch))}] and {status.Checkpoints.Count} checkpoint(s); " +
+                        $"last call error: {last?.Message ?? "none"}");
             }
             catch (Exception e) when (e is not InvalidOperationException)
             {

@@ -3,7 +3,7 @@ using Cluster.Training.Data.Ava;
 namespace Cluster.Training.Evaluation.Ava;
 
 /// <summary>AP of one class: NaN when it has detections but no ground truth (as MMAction2).</summary>
-public sealed record AvaClassAp(AvaCategory Category, double Ap, int Detections, int GroundTruth);
+public sealed record AvaClassAp(AvaLabel Category, double Ap, int Detections, int GroundTruth);
 
 /// <summary>Per-class APs (classes with at least one evaluated detection, by id) and the nan-means over them: all,
 /// person movement (id ≤ 14), object manipulation (14 &lt; id &lt; 64), person interaction (id ≥ 64).</summary>
@@ -41,9 +41,9 @@ public sealed class AvaFrameMap(AvaGroundTruth truth)
         foreach (var (key, groundTruth) in truth.Frames)
         {
             if (truth.Excluded.Contains(key) || !byFrame.TryGetValue(key, out var frame)) continue;
-            foreach (int label in frame.Select(d => d.Label).Distinct())
+            foreach (var labelled in frame.GroupBy(d => d.Label)) // groups keep the frame's score order
             {
-                var labelled = frame.Where(d => d.Label == label).ToList();
+                int label = labelled.Key;
                 var gtBoxes = groundTruth.Where(g => g.ActionId == label).Select(g => g.Box).ToList();
                 var classScores = scores.TryGetValue(label, out var s) ? s : scores[label] = [];
                 var classTp = truePositives.TryGetValue(label, out var t) ? t : truePositives[label] = [];
