@@ -85,8 +85,16 @@ internal sealed class NcclWatchdog : IDisposable
                 found = new GroupFaultException($"NCCL watchdog could not query the communicator: {error.Message}", error);
             }
             if (found is null) continue;
-            fault = found;
-            communicator.Abort();
+            // Abort before publishing the fault: the training thread throws as soon as it sees the fault, and must not
+            // go on to use (or free) a communicator that is not aborted yet.
+            try
+            {
+                communicator.Abort();
+            }
+            finally
+            {
+                fault = found;
+            }
             return;
         }
     }
