@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace Cluster.Training.Engine;
 
 /// <summary>Captures the run into a <see cref="TrainingState"/> for the checkpoint writer, and restores one on resume.</summary>
-internal sealed class CheckpointRecorder(Recognizer model, OptimWrapper optimWrapper, ParamSchedulerSet schedulers,
+internal sealed class CheckpointRecorder(VideoModel model, OptimWrapper optimWrapper, ParamSchedulerSet schedulers,
     TrainingRunnerOptions options, Func<long> seed)
 {
     /// <summary>

@@ -23,7 +23,7 @@ namespace Cluster.Training.Engine;
 /// </summary>
 public sealed class TrainingRunner(TrainingRunnerOptions options)
 {
-    private readonly Recognizer model = options.Model;
+    private readonly VideoModel model = options.Model;
 
     /// <summary>Trains to max_epochs, an early stop, or cancellation (checked between iterations and batches).</summary>
     /// <exception cref="NonFiniteLossException">The loss became NaN or infinite.</exception>
@@ -139,8 +139,7 @@ public sealed class TrainingRunner(TrainingRunnerOptions options)
                 double? gradNorm;
                 using (NewDisposeScope())
                 {
-                    var logits = model.forward(batch.Inputs.to(device));
-                    var lossTensor = model.Loss(logits, batch.Labels.to(device));
+                    var lossTensor = model.TrainingLoss(batch, device);
                     loss = MeanOverRanks(lossTensor);
                     if (!double.IsFinite(loss))
                     {

@@ -11,7 +11,8 @@ namespace Cluster.Training.Engine;
 /// <summary>What a training run is made of: the model, data, and the config sections MMEngine's runner reads.</summary>
 public sealed class TrainingRunnerOptions
 {
-    public required Recognizer Model { get; init; }
+    /// <summary>A recogniser or a detector (its batches carry <see cref="Batch.Detection"/>).</summary>
+    public required VideoModel Model { get; init; }
     public required TrainBatchSource TrainData { get; init; }
     /// <summary>The validation batches (one full pass per call); null = no validation.</summary>
     public Func<IEnumerable<Batch>>? ValData { get; init; }
@@ -54,7 +55,7 @@ public sealed class TrainingRunnerOptions
     /// <summary>MMEngine <c>load_from</c> without resume: weights only, through <see cref="LoadWeights"/>.</summary>
     public string? LoadFrom { get; init; }
     /// <summary>Loads <see cref="LoadFrom"/> into the model (the integrator's .pth loader, with key mapping).</summary>
-    public Action<Recognizer, string>? LoadWeights { get; init; }
+    public Action<VideoModel, string>? LoadWeights { get; init; }
 
     /// <summary>The config text stored as <c>meta.cfg</c>.</summary>
     public string? ConfigText { get; init; }

@@ -1,4 +1,5 @@
 using Cluster.Training.Data;
+using Cluster.Training.Data.Ava;
 using Cluster.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,11 +7,14 @@ using static TorchSharp.torch;
 namespace Cluster.Training.Evaluation;
 
 /// <summary>
-/// MMEngine's ValLoop / TestLoop: the model in eval mode under no_grad, <see cref="Recognizer.Predict"/> per batch
-/// (multi-view averaging is the head's <c>average_clips</c>), scores gathered on the CPU, then every metric.
+/// MMEngine's ValLoop / TestLoop: the model in eval mode under no_grad, <see cref="VideoModel.Predict(Batch, Device)"/>
+/// per batch (multi-view averaging is the head's <c>average_clips</c>), scores gathered on the CPU, then every metric.
+/// <para>A recognition batch gives one score row per sample, checked against <see cref="Batch.Labels"/>. A detection
+/// batch (<see cref="Batch.Detection"/>) gives one row per RoI, checked against the RoIs' labels, and its scored
+/// detections (<see cref="VideoModel.Detections"/>) go to the <see cref="IDetectionMetric"/>s.</para>
 /// Disposes each batch after use. Leaves the model in eval mode.
 /// </summary>
-public sealed class EvaluationLoop(Recognizer model, IReadOnlyList<IEvaluationMetric> metrics, Device device)
+public sealed class EvaluationLoop(VideoModel model, IReadOnlyList<IEvaluationMetric> metrics, Device device)
 {
     /// <exception cref="OperationCanceledException">When <paramref name="cancellation"/> fires between batches.</exception>
     public EvaluationResult Run(IEnumerable<Batch> batches, CancellationToken cancellation = default)
@@ -20,6 +24,7 @@ public sealed class EvaluationLoop(Recognizer model, IReadOnlyList<IEvaluationMe
         var scoreChunks = new List<Tensor>();
         var labelChunks = new List<Tensor>();
         var sampleIndices = new List<int>();
+        var detections = new List<AvaDetection>();
         try
         {
             foreach (var batch in batches)
@@ -28,11 +33,15 @@ public sealed class EvaluationLoop(Recognizer model, IReadOnlyList<IEvaluationMe
                 {
                     cancellation.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
-                    var scores = model.Predict(batch.Inputs.to(device)).to(float32).cpu();
+                    var scores = model.Predict(batch, device).to(float32).cpu();
                     // Owned here (and freed below), whatever dispose scope the caller has open.
                     scoreChunks.Add(scores.DetachFromDisposeScope());
-                    labelChunks.Add(batch.Labels.clone().DetachFromDisposeScope());
+                    labelChunks.Add((batch.Detection?.Labels ?? batch.Labels).clone().DetachFromDisposeScope());
                     sampleIndices.AddRange(batch.SampleIndices);
+                    if (batch.Detection is { } targets)
+                    {
+                        detections.AddRange(model.Detections(scores, targets));
+                    }
                 }
             }
             if (scoreChunks.Count == 0)
@@ -44,14 +53,20 @@ public sealed class EvaluationLoop(Recognizer model, IReadOnlyList<IEvaluationMe
             try
             {
                 var values = new Dictionary<string, double>();
-                foreach (var metric in metrics.OfType<IMetric>())
+                foreach (var metric in metrics)
                 {
-                    foreach (var (key, value) in metric.Compute(allScores, allLabels))
+                    var computed = metric switch
+                    {
+                        IMetric scoreMetric => scoreMetric.Compute(allScores, allLabels),
+                        IDetectionMetric detectionMetric => detectionMetric.Compute(detections),
+                        _ => throw new ArgumentException($"evaluation: unsupported metric {metric.GetType().Name}"),
+                    };
+                    foreach (var (key, value) in computed)
                     {
                         values[key] = value;
                     }
                 }
-                return new EvaluationResult(values, allScores, allLabels, sampleIndices.ToArray());
+                return new EvaluationResult(values, allScores, allLabels, sampleIndices.ToArray(), detections);
             }
             catch
             {
@@ -68,9 +83,13 @@ public sealed class EvaluationLoop(Recognizer model, IReadOnlyList<IEvaluationMe
     }
 }
 
-/// <summary>Metrics plus the gathered CPU scores [N, K] and labels in sample order (dispose to free them).</summary>
+/// <summary>
+/// Metrics plus the gathered CPU scores and labels (one row per sample, or per RoI for detection batches), the
+/// samples' dataset indices in order, and the scored detections of detection batches (empty otherwise). Dispose to
+/// free the tensors.
+/// </summary>
 public sealed record EvaluationResult(IReadOnlyDictionary<string, double> Metrics, Tensor Scores, Tensor Labels,
-    int[] SampleIndices) : IDisposable
+    int[] SampleIndices, IReadOnlyList<AvaDetection> Detections) : IDisposable
 {
     public void Dispose()
     {

@@ -4,7 +4,7 @@ using Cluster.Training.Distributed;
 using Cluster.Training.Engine;
 using Cluster.Training.Evaluation;
 using Cluster.Training.Hooks;
-using Cluster.Training.Models.Recognizers;
+using Cluster.Training.Models;
 using Cluster.Training.Optim;
 using Cluster.Training.Optim.Schedulers;
 
@@ -16,7 +16,7 @@ namespace Cluster.Training.Experiments;
 /// </summary>
 public sealed class ExperimentConfig
 {
-    public required RecognizerConfig Model { get; init; }
+    public required ModelConfig Model { get; init; }
     public DataLoaderConfig? TrainDataloader { get; init; }
     public DataLoaderConfig? ValDataloader { get; init; }
     public DataLoaderConfig? TestDataloader { get; init; }

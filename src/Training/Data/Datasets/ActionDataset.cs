@@ -48,7 +48,11 @@ public abstract class ActionDataset(
         };
         Describe(sample, record);
         pipeline.Apply(sample);
-        return new PackedSample(sample.TakeInputs(), sample.Labels, index);
+        var inputs = sample.TakeInputs();
+        return new PackedSample(inputs, sample.Labels, index)
+        {
+            Rois = sample.Rois?.Pack(width: (int)inputs.shape[^1], height: (int)inputs.shape[^2]),
+        };
     }
 
     /// <summary>Fills the sample's file keys (filename or frame_dir, start_index, ...) from its record.</summary>

@@ -10,6 +10,8 @@ internal sealed class BatchCollator(ActionDataPreprocessor preprocessor, bool mu
 {
     public Batch Collate(IReadOnlyList<PackedSample> samples)
     {
+        // Outside the scope below, which would dispose the RoI tensors.
+        var detection = RoiCollation.Collate(samples);
         using var scope = NewDisposeScope();
         var firstShape = samples[0].Inputs.shape;
         var mismatch = samples.FirstOrDefault(sample => !sample.Inputs.shape.SequenceEqual(firstShape));
@@ -19,11 +21,14 @@ internal sealed class BatchCollator(ActionDataPreprocessor preprocessor, bool mu
                 $"sample {samples[0].DatasetIndex} has [{string.Join(", ", firstShape)}]: the pipeline must give equal shapes");
         var stacked = stack(samples.Select(sample => sample.Inputs).ToArray());
         var inputs = preprocessor.Apply(stacked);
-        var labels = multiLabel ? MultiHot(samples) : SingleLabels(samples);
+        var labels = detection is not null ? empty(0) : multiLabel ? MultiHot(samples) : SingleLabels(samples);
         return new Batch(
             inputs.DetachFromDisposeScope(),
             labels.DetachFromDisposeScope(),
-            samples.Select(sample => sample.DatasetIndex).ToArray());
+            samples.Select(sample => sample.DatasetIndex).ToArray())
+        {
+            Detection = detection,
+        };
     }
 
     private static Tensor SingleLabels(IReadOnlyList<PackedSample> samples) =>

@@ -48,5 +48,9 @@ public sealed class Flip : IVideoTransform
         if (sample.Labels.Length == 1 && labelMap.TryGetValue(sample.Labels[0], out int mapped))
             sample.Labels = [mapped];
         sample.ReplaceImgs(sample.Imgs.Select(frame => FrameOps.Flip(frame, mode)).ToList());
+        // Normalised boxes mirror as x → 1 − x (MMAction2's _box_flip: x1' = w − x2, x2' = w − x1 in pixels).
+        sample.Rois?.Map(mode == FlipMode.Y
+            ? box => box with { X1 = 1 - box.X2, X2 = 1 - box.X1 }
+            : box => box with { Y1 = 1 - box.Y2, Y2 = 1 - box.Y1 });
     }
 }

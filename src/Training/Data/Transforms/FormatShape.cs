@@ -9,7 +9,8 @@ public sealed class FormatShapeConfig : TransformConfig
 {
     public required string InputFormat { get; init; }
 
-    /// <summary>MMAction2 collapses N=1 for detectors; recognition batches keep the view axis, so only false is allowed.</summary>
+    /// <summary>MMAction2 collapses the view axis (N = 1) for detectors. Accepted when the sample has one view; the
+    /// axis is kept either way (batches are [N, V, ...] with V = 1, as <see cref="Batch"/> documents).</summary>
     public bool Collapse { get; init; }
 
     public override IVideoTransform Build() => new FormatShape(this);
@@ -22,6 +23,7 @@ public sealed class FormatShapeConfig : TransformConfig
 public sealed class FormatShape : IVideoTransform
 {
     private readonly bool isThreeD;
+    private readonly bool collapse;
 
     public FormatShape(FormatShapeConfig config)
     {
@@ -31,8 +33,7 @@ public sealed class FormatShape : IVideoTransform
             "NCTHW" => true,
             _ => throw new ArgumentException($"FormatShape.input_format '{config.InputFormat}' is not one of NCHW, NCTHW"),
         };
-        if (config.Collapse)
-            throw new ArgumentException("FormatShape.collapse is for detectors; recognition batches need collapse: false");
+        collapse = config.Collapse;
     }
 
     public void Apply(VideoSample sample)
@@ -55,6 +56,9 @@ public sealed class FormatShape : IVideoTransform
         {
             formatted = frames.permute(0, 3, 1, 2).contiguous();
         }
+        if (collapse && formatted.shape[0] != 1)
+            throw new InvalidOperationException(
+                $"FormatShape: collapse needs one view (one clip, one crop), the sample has {formatted.shape[0]}");
         sample.Inputs?.Dispose();
         sample.Inputs = formatted.DetachFromDisposeScope();
         sample.ReplaceImgs([]);

@@ -1,3 +1,4 @@
+using Cluster.Training.Data.Ava;
 using OpenCvSharp;
 
 namespace Cluster.Training.Data.Transforms;
@@ -26,6 +27,23 @@ internal static class FrameOps
             throw new InvalidOperationException(
                 $"{transformName}: crop {region.Width}x{region.Height} at ({region.X},{region.Y}) does not fit frames of {width}x{height}");
         sample.ReplaceImgs(sample.Imgs.Select(frame => Crop(frame, region)).ToList());
+        sample.Rois?.Map(box => CropBox(box, region, width, height));
+    }
+
+    /// <summary>A normalised box of a width × height frame, re-expressed in the crop and clipped to it.</summary>
+    private static NormalizedBox CropBox(NormalizedBox box, Rect region, int width, int height)
+    {
+        float X(float x) => Math.Clamp((x * width - region.X) / region.Width, 0f, 1f);
+        float Y(float y) => Math.Clamp((y * height - region.Y) / region.Height, 0f, 1f);
+        return new NormalizedBox(X(box.X1), Y(box.Y1), X(box.X2), Y(box.Y2));
+    }
+
+    /// <summary>Transforms that make several views cannot carry one sample's RoIs.</summary>
+    public static void RejectRois(VideoSample sample, string transformName)
+    {
+        if (sample.Rois is not null)
+            throw new InvalidOperationException(
+                $"{transformName}: makes several views, which detection samples (AVADataset RoIs) do not support");
     }
 
     /// <summary>MMCV's <c>_pair</c>: one value means (v, v); two mean (w, h).</summary>

@@ -19,6 +19,7 @@ public sealed class TenCrop((int Width, int Height) cropSize) : IVideoTransform
 {
     public void Apply(VideoSample sample)
     {
+        FrameOps.RejectRois(sample, "TenCrop");
         var (height, width) = sample.ImgShape;
         if (cropSize.Width > width || cropSize.Height > height)
             throw new InvalidOperationException($"TenCrop: crop {cropSize.Width}x{cropSize.Height} exceeds frames of {width}x{height}");

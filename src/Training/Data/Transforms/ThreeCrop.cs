@@ -35,6 +35,7 @@ public sealed class ThreeCrop((int Width, int Height) cropSize) : IVideoTransfor
 
     public void Apply(VideoSample sample)
     {
+        FrameOps.RejectRois(sample, "ThreeCrop");
         var (height, width) = sample.ImgShape;
         var crops = Offsets(width, height, cropSize.Width, cropSize.Height)
             .SelectMany(offset => sample.Imgs.Select(frame =>

@@ -1,4 +1,6 @@
+using Cluster.Training.Data.Ava;
 using Cluster.Training.Data.Decoding;
+using Cluster.Training.Data.Detection;
 using OpenCvSharp;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -34,6 +36,10 @@ public sealed class VideoSample(int datasetIndex, Random random) : IDisposable
     public int NumClips { get; set; } = 1;
 
     public OpenCvVideoReader? VideoReader { get; set; }
+
+    // Detection keys (AVADataset): the keyframe's place in the video, and the RoIs that follow the frames.
+    public AvaClipTiming? Keyframe { get; set; }
+    public SampleRois? Rois { get; set; }
 
     public IReadOnlyList<Mat> Imgs => imgs;
 

@@ -1,20 +1,16 @@
 using Cluster.Training.Configs;
 using Cluster.Training.Models.Backbones;
 using Cluster.Training.Models.Heads;
-using Cluster.Training.Models.Init;
 
 namespace Cluster.Training.Models.Recognizers;
 
-/// <summary>The <c>model</c> section: backbone + cls_head. Normalisation (<c>data_preprocessor</c>) is done by the
-/// data pipeline, so that sub-tree is kept raw and not used by the model.</summary>
-public abstract class RecognizerConfig
+/// <summary>A recogniser's <c>model</c> section: backbone + cls_head.</summary>
+public abstract class RecognizerConfig : ModelConfig
 {
     public BackboneConfig? Backbone { get; init; }
     public HeadConfig? ClsHead { get; init; }
-    public Dictionary<string, object?>? DataPreprocessor { get; init; }
     public Dictionary<string, object?>? TrainCfg { get; init; }
     public Dictionary<string, object?>? TestCfg { get; init; }
-    public List<InitConfig>? InitCfg { get; init; }
 }
 
 /// <summary>TSN-style: inputs [N, S, C, H, W], every segment through the 2D backbone, consensus in the head.</summary>

@@ -1,0 +1,95 @@
+using Cluster.Tests.Synthetic;
+using Cluster.Training.Data.Ava;
+using Cluster.Training.Data.Datasets;
+using Cluster.Training.Data.Transforms;
+using OpenCvSharp;
+
+namespace Cluster.Tests.Data.Ava;
+
+/// <summary>
+/// A hand-made AVA set: video "vidA", 2 fps, timestamps 900–905 (10 frames of 40×20 PNG whose first RGB channel is the
+/// 1-based frame number), keyframes 902 (two persons), 903 (one) and 904 (excluded), proposals with scores.
+/// </summary>
+internal sealed class AvaTestSet : IDisposable
+{
+    public static readonly NormalizedBox PersonA = new(0.1f, 0.2f, 0.5f, 0.8f);
+    public static readonly NormalizedBox PersonB = new(0.6f, 0.1f, 0.9f, 0.9f);
+    /// <summary>IoU 0.92 with <see cref="PersonA"/>.</summary>
+    public static readonly NormalizedBox NearA = new(0.1f, 0.2f, 0.5f, 0.75f);
+    public static readonly NormalizedBox Stray = new(0.0f, 0.0f, 0.2f, 0.2f);
+
+    private readonly TempDirectory dir = new();
+
+    public AvaTestSet()
+    {
+        var frames = Directory.CreateDirectory(Path.Combine(dir.Path, "rawframes", "vidA")).FullName;
+        for (int i = 1; i <= 10; i++)
+        {
+            // OpenCV writes BGR: the tag in the third byte is the red channel once decoded as RGB.
+            using var frame = new Mat(20, 40, MatType.CV_8UC3, new Scalar(0, 0, i * 10));
+            Cv2.ImWrite(Path.Combine(frames, $"img_{i:00000}.png"), frame);
+        }
+        AnnFile = Write("ann.csv", """
+            vidA,0902,0.1,0.2,0.5,0.8,1,0
+            vidA,0902,0.6,0.1,0.9,0.9,2,1
+            vidA,0902,0.1,0.2,0.5,0.8,3,0
+            vidA,0903,0.1,0.2,0.5,0.8,3,0
+            vidA,0904,0.1,0.2,0.5,0.8,1,0
+            """);
+        ExcludeFile = Write("excluded.csv", "vidA,0904\n");
+        ProposalFile = Write("proposals.json", """
+            {
+              "vidA,0902": [[0.1, 0.2, 0.5, 0.75, 0.95], [0.0, 0.0, 0.2, 0.2, 0.3]],
+              "vidA,0903": [[0.6, 0.1, 0.9, 0.9, 0.86], [0.0, 0.0, 0.2, 0.2, 0.2]]
+            }
+            """);
+    }
+
+    public string Root => dir.Path;
+    public string AnnFile { get; }
+    public string ExcludeFile { get; }
+    public string ProposalFile { get; }
+
+    public string Write(string name, string text)
+    {
+        var path = Path.Combine(dir.Path, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    public AvaDatasetConfig Config(List<TransformConfig>? pipeline = null, bool testMode = false, double threshold = 0.9,
+        string? annFile = null, List<int>? customClasses = null, int numClasses = 4) => new()
+    {
+        AnnFile = annFile ?? AnnFile,
+        ExcludeFile = ExcludeFile,
+        ProposalFile = ProposalFile,
+        DataPrefix = new DataPrefixConfig { Img = Path.Combine(dir.Path, "rawframes") },
+        FilenameTmpl = "img_{:05}.png",
+        Fps = 2,
+        TimestampStart = 900,
+        TimestampEnd = 905,
+        NumClasses = numClasses,
+        CustomClasses = customClasses,
+        PersonDetScoreThr = threshold,
+        TestMode = testMode,
+        Pipeline = pipeline ?? Pipeline(),
+    };
+
+    /// <summary>Two frames two apart around the keyframe, resized to 80×40, optionally flipped.</summary>
+    public static List<TransformConfig> Pipeline(bool flip = false)
+    {
+        var pipeline = new List<TransformConfig>
+        {
+            new SampleAvaFramesConfig { ClipLen = 2, FrameInterval = 2, TestMode = true },
+            new RawFrameDecodeConfig(),
+            new ResizeConfig { Scale = [80, 40], KeepRatio = false },
+        };
+        if (flip)
+            pipeline.Add(new FlipConfig { FlipRatio = 1 });
+        pipeline.Add(new FormatShapeConfig { InputFormat = "NCTHW", Collapse = true });
+        pipeline.Add(new PackActionInputsConfig());
+        return pipeline;
+    }
+
+    public void Dispose() => dir.Dispose();
+}
