@@ -22,7 +22,8 @@ internal static class TestCommand
             var job = TestJob.Prepare(document, CheckpointReference.Resolve(path), parse.GetValue(device));
             var log = parse.GetValue(json) ? error : output;
             var metrics = job.Run(new ConsoleProgressPrinter(log));
-            log.WriteLine($"Epoch(test)  {ConsoleProgressPrinter.FormatMetrics(metrics)}");
+            log.WriteLine($"Epoch(test)  {ConsoleProgressPrinter.FormatMetrics(DetectionMetricsTable.Summary(metrics))}");
+            DetectionMetricsTable.Write(log, metrics);
             if (parse.GetValue(json)) output.WriteLine(ResultJson.ForTest(metrics, path));
             return 0;
         }, parse.GetValue(json) ? output : null));

@@ -45,6 +45,21 @@ public sealed class ConfigPathsTests : IDisposable
     }
 
     [Fact]
+    public void AvaMetricFilesBecomeAbsolute()
+    {
+        var document = Load("""
+            test_evaluator:
+            - {type: AVAMetric, ann_file: ava/val.csv, label_file: ava/labels.pbtxt, exclude_file: /abs/excluded.csv}
+            """);
+
+        Assert.Equal(
+        [
+            "test_evaluator.0.ann_file='/b/ava/val.csv'",
+            "test_evaluator.0.label_file='/b/ava/labels.pbtxt'",
+        ], ConfigPaths.Absolutize(document, "/b"));
+    }
+
+    [Fact]
     public void WithADataRootOnlyTheRootMoves()
     {
         var document = Load("""
