@@ -4,14 +4,13 @@ namespace Cluster.Training.Configs;
 /// Makes a config's relative file paths absolute, so it reads the same files when it runs somewhere else than where it
 /// was loaded (a cluster worker has another working directory). Follows MMEngine: <c>ann_file</c> and
 /// <c>data_prefix.*</c> are relative to a sibling <c>data_root</c> when there is one (then only the root changes),
-/// else to the working directory. AVA's <c>label_file</c>, <c>exclude_file</c> and <c>proposal_file</c> (dataset and
-/// AVAMetric keys) are relative to the working directory, as MMAction2 never joins them with data_root. URIs (<c>scheme://...</c>) and empty values are left alone.
+/// else to the working directory; AVA's <c>label_file</c>, <c>exclude_file</c> and <c>proposal_file</c> (AVADataset and
+/// AVAMetric keys) like <c>ann_file</c>. URIs (<c>scheme://...</c>) and empty values are left alone.
 /// </summary>
 public static class ConfigPaths
 {
-    private static readonly HashSet<string> PathKeys =
-        ["data_root", "load_from", "pretrained", "work_dir", "label_file", "exclude_file", "proposal_file"];
-    private static readonly HashSet<string> DataRootRelativeKeys = ["ann_file"];
+    private static readonly HashSet<string> PathKeys = ["data_root", "load_from", "pretrained", "work_dir"];
+    private static readonly HashSet<string> DataRootRelativeKeys = ["ann_file", "label_file", "exclude_file", "proposal_file"];
     private const string DataPrefix = "data_prefix";
 
     /// <summary>

@@ -67,6 +67,7 @@ public sealed class ConfigPathsTests : IDisposable
               dataset:
                 data_root: data/kinetics
                 ann_file: test.txt
+                label_file: labels.pbtxt
                 data_prefix: {video: videos}
             """);
 

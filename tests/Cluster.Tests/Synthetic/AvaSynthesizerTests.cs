@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using Cluster.Tests.Client;
+using Cluster.Training.Configs;
+using Cluster.Training.Data.Loading;
 using Cluster.Training.Data.Ava;
 using Cluster.Training.Data.Datasets;
 using Cluster.Training.Data.Transforms;
@@ -197,6 +199,31 @@ public class AvaSynthesizerTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("Seconds", Assert.Single(result.ErrorLines));
         Assert.False(Directory.Exists(bad));
+    }
+
+    [Fact]
+    public void Base_dataset_config_reads_the_default_layout()
+    {
+        var result = AvaSynthesizer.Generate(new AvaSynthOptions { OutDir = Path.Combine(dir.Path, "ava_synth"), TrainVideos = 1, ValVideos = 1 });
+        var document = ConfigLoader.LoadUnvalidated(
+            CliRunner.RepositoryFile("configs/_base_/datasets/ava_synth.yaml"),
+            new[] { "train", "val", "test" }.Select(split => $"{split}_dataloader.dataset.data_root={result.OutDir}").ToList());
+
+        using var train = DataLoaderFactory.Build(ConfigBinder.Bind<DataLoaderConfig>(document, "train_dataloader"), seed: 0);
+        using var batch = train.ReadEpoch(0).First();
+        Assert.Equal([8, 1, 3, 4, 64, 64], batch.Inputs.shape);
+        Assert.Equal(AvaSynthClasses.NumClasses, batch.Detection!.Labels.shape[1]);
+        // Every training RoI has one motion class.
+        var motion = batch.Detection.Labels[.., 1..4].sum(1).data<float>().ToArray();
+        Assert.All(motion, count => Assert.Equal(1f, count));
+
+        foreach (var split in new[] { "val_dataloader", "test_dataloader" })
+        {
+            var config = ConfigBinder.Bind<DataLoaderConfig>(document, split);
+            var dataset = (AvaDataset)config.Dataset.Build();
+            Assert.True(dataset.TestMode);
+            Assert.Equal(["val_000"], dataset.VideoIds);
+        }
     }
 
     public void Dispose() => dir.Dispose();

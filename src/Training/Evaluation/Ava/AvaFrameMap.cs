@@ -3,7 +3,7 @@ using Cluster.Training.Data.Ava;
 namespace Cluster.Training.Evaluation.Ava;
 
 /// <summary>AP of one class: NaN when it has detections but no ground truth (as MMAction2).</summary>
-public sealed record AvaClassAp(AvaCategory Category, double Ap, int Detections, int GroundTruth);
+public sealed record AvaClassAp(AvaLabel Category, double Ap, int Detections, int GroundTruth);
 
 /// <summary>Per-class APs (classes with at least one evaluated detection, by id) and the nan-means over them: all,
 /// person movement (id ≤ 14), object manipulation (14 &lt; id &lt; 64), person interaction (id ≥ 64).</summary>

@@ -8,7 +8,7 @@ namespace Cluster.Training.Evaluation.Ava;
 /// </summary>
 public sealed class AvaGroundTruth
 {
-    public AvaGroundTruth(IReadOnlyList<AvaCategory> categories, IReadOnlyList<AvaAnnotation> annotations,
+    public AvaGroundTruth(IReadOnlyList<AvaLabel> categories, IReadOnlyList<AvaAnnotation> annotations,
         IReadOnlySet<AvaKey> excluded)
     {
         Categories = categories;
@@ -23,12 +23,13 @@ public sealed class AvaGroundTruth
         Frames = frames.Select(f => new KeyValuePair<AvaKey, IReadOnlyList<AvaAnnotation>>(f.Key, f.Value)).ToList();
     }
 
-    /// <summary>Reads the label map, the annotations and (when given) the exclusions; <paramref name="customClasses"/>
-    /// restricts evaluation to those label-map ids.</summary>
+    /// <summary>Reads the label map, the annotations and (when given) the exclusions with the AVA data readers (errors
+    /// name the file and line); <paramref name="customClasses"/> restricts evaluation to those label-map ids. Rows of
+    /// other classes are skipped, as ava_utils' class whitelist does.</summary>
     public static AvaGroundTruth Load(string annFile, string labelFile, string? excludeFile,
         IReadOnlyList<int>? customClasses = null)
     {
-        var categories = AvaGroundTruthFiles.ReadLabelMap(labelFile);
+        IReadOnlyList<AvaLabel> categories = AvaLabelMap.Read(labelFile).Labels;
         if (customClasses is not null)
         {
             var unknown = customClasses.Where(id => categories.All(c => c.Id != id)).ToList();
@@ -37,14 +38,14 @@ public sealed class AvaGroundTruth
             categories = categories.Where(c => customClasses.Contains(c.Id)).ToList();
         }
         var classIds = categories.Select(c => c.Id).ToHashSet();
-        var annotations = AvaGroundTruthFiles.ReadAnnotations(annFile, classIds);
+        var annotations = AvaAnnotationFile.Read(annFile).Select(a => a.Row).Where(a => classIds.Contains(a.ActionId)).ToList();
         if (annotations.Count == 0)
             throw new InvalidDataException($"{annFile}: no annotations of the classes in {labelFile}");
-        var excluded = string.IsNullOrEmpty(excludeFile) ? new HashSet<AvaKey>() : AvaGroundTruthFiles.ReadExclusions(excludeFile);
+        var excluded = string.IsNullOrEmpty(excludeFile) ? new HashSet<AvaKey>() : AvaExclusionFile.Read(excludeFile);
         return new AvaGroundTruth(categories, annotations, excluded);
     }
 
-    public IReadOnlyList<AvaCategory> Categories { get; }
+    public IReadOnlyList<AvaLabel> Categories { get; }
     public IReadOnlySet<int> ClassIds { get; }
     public IReadOnlySet<AvaKey> Excluded { get; }
 

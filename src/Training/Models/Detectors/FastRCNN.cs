@@ -91,10 +91,12 @@ public sealed class FastRCNN : VideoModel, IInitWeights
     /// <summary>
     /// MMAction2's LFBInferHead features of the batch's RoIs, for a long-term feature bank: RoI features (after the
     /// extractor's temporal pooling) → temporal average → spatial max → float32 [R, C'], in RoI order, on the CPU.
-    /// Runs the backbone as the model is set (call <c>eval()</c> and no_grad for bank computation).
+    /// Without autograd; runs the backbone in the model's current mode (call <c>eval()</c> first, as LFBInferHead
+    /// runs in test mode).
     /// </summary>
     public Tensor PersonFeatures(Batch batch, Device device)
     {
+        using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var targets = Targets(batch);
         var roiFeatures = roi_head.RoiFeatures(Features(batch, device), targets.Rois);

@@ -9,9 +9,9 @@ namespace Cluster.Tests.Evaluation.Ava;
 /// </summary>
 public class AvaFrameMapTests
 {
-    private static readonly AvaCategory Stand = new(1, "stand"), Sit = new(2, "sit"), Walk = new(14, "walk"),
+    private static readonly AvaLabel Stand = new(1, "stand"), Sit = new(2, "sit"), Walk = new(14, "walk"),
         Carry = new(15, "carry"), Read = new(63, "read"), Talk = new(64, "talk"), Watch = new(80, "watch");
-    private static readonly AvaCategory[] Categories = [Stand, Sit, Walk, Carry, Read, Talk, Watch];
+    private static readonly AvaLabel[] Categories = [Stand, Sit, Walk, Carry, Read, Talk, Watch];
 
     // Boxes with corners exact at 4 decimals, far apart (IoU 0 between different letters).
     private static readonly NormalizedBox A = new(0.1f, 0.1f, 0.3f, 0.5f), B = new(0.5f, 0.1f, 0.7f, 0.5f),
@@ -19,15 +19,15 @@ public class AvaFrameMapTests
 
     private static AvaKey Frame(int second) => new("vid", second);
 
-    private static AvaAnnotation Gt(int second, NormalizedBox box, AvaCategory category) => new(Frame(second), box, category.Id, 0);
+    private static AvaAnnotation Gt(int second, NormalizedBox box, AvaLabel category) => new(Frame(second), box, category.Id, 0);
 
-    private static AvaDetection Det(int second, NormalizedBox box, AvaCategory category, float score) =>
+    private static AvaDetection Det(int second, NormalizedBox box, AvaLabel category, float score) =>
         new(Frame(second), box, category.Id, score);
 
     private static AvaFrameMapResult Evaluate(AvaAnnotation[] truth, AvaDetection[] detections, params int[] excludedSeconds) =>
         new AvaFrameMap(new AvaGroundTruth(Categories, truth, excludedSeconds.Select(Frame).ToHashSet())).Evaluate(detections);
 
-    private static double ApOf(AvaFrameMapResult result, AvaCategory category) => result.Classes.Single(c => c.Category == category).Ap;
+    private static double ApOf(AvaFrameMapResult result, AvaLabel category) => result.Classes.Single(c => c.Category == category).Ap;
 
     [Fact]
     public void PerfectDetectionsScoreOneInEveryClassAndCategory()
