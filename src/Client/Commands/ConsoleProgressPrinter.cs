@@ -13,7 +13,8 @@ internal sealed class ConsoleProgressPrinter(TextWriter output) : IProgress<Trai
         IterationProgress p => FormatIteration(p),
         EpochCompleted e => FormattableString.Invariant(
             $"Epoch(train) [{e.Epoch}/{e.MaxEpochs}] done in {FormatSpan(e.Duration)}  mean loss: {e.MeanLoss:0.0000}  lr: {e.LearningRate:0.0000e+00}"),
-        ValidationCompleted v => $"Epoch(val) [{v.Epoch}]  {FormatMetrics(v.Metrics)}",
+        // AVA's per-class APs (up to 80) stay in scalars.json; the line keeps mAP and the category means.
+        ValidationCompleted v => $"Epoch(val) [{v.Epoch}]  {FormatMetrics(DetectionMetricsTable.Summary(v.Metrics))}",
         CheckpointSaved c => $"Saved {(c.IsBest ? "best " : "")}checkpoint {c.Path}",
         TrainingMessage m => m.Text,
         TrainingFinished f => $"Training {f.Result.Status.ToString().ToLowerInvariant()} after {f.Result.EpochsRun} epochs" +

@@ -44,6 +44,14 @@ public class DetectionMetricsTableTests
     }
 
     [Fact]
+    public void TheValidationLogLineLeavesPerClassApsOut()
+    {
+        var line = ConsoleProgressPrinter.Format(new Cluster.Training.Engine.ValidationCompleted(3, 30, Ava));
+
+        Assert.Equal("Epoch(val) [3]  mAP@0.5IOU: 0.6667  mAP@0.5IOU/person_movement: 0.7500  mAP@0.5IOU/person_interaction: 0.5000", line);
+    }
+
+    [Fact]
     public void RecogniserMetricsGetNoTableAndAnUnchangedSummary()
     {
         var metrics = new Dictionary<string, double> { ["acc/top1"] = 0.5, ["acc/top5"] = 1.0 };

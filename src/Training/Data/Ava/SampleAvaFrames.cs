@@ -17,7 +17,9 @@ public sealed class SampleAvaFramesConfig : TransformConfig
 /// MMAction2's <c>SampleAVAFrames</c>: <c>clip_len</c> frames <c>frame_interval</c> apart around the keyframe,
 /// starting clip_len // 2 intervals before it; in training each frame is jittered by a random offset in
 /// [−interval // 2, (interval + 1) // 2) (Python's floor division, drawn from the sample's random source); indices are
-/// clamped to the video's frames, then the start index is added.
+/// clamped to the video's frames, then the start index is added. MMAction2 1.x also adds start_index to the centre
+/// (so with start_index 1 it would centre one frame late); here the centre is always the keyframe's own frame
+/// (timestamp − timestamp_start) · fps, 0-based, which is file img_{centre + start_index}.
 /// </summary>
 public sealed class SampleAvaFrames : IVideoTransform
 {

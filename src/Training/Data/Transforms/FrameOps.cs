@@ -30,11 +30,12 @@ internal static class FrameOps
         sample.Rois?.Map(box => CropBox(box, region, width, height));
     }
 
-    /// <summary>A normalised box of a width × height frame, re-expressed in the crop and clipped to it.</summary>
+    /// <summary>A normalised box of a width × height frame, re-expressed in the crop: MMAction2's _box_crop clips the
+    /// pixel corners to [0, crop size − 1].</summary>
     private static NormalizedBox CropBox(NormalizedBox box, Rect region, int width, int height)
     {
-        float X(float x) => Math.Clamp((x * width - region.X) / region.Width, 0f, 1f);
-        float Y(float y) => Math.Clamp((y * height - region.Y) / region.Height, 0f, 1f);
+        float X(float x) => Math.Clamp(x * width - region.X, 0f, region.Width - 1f) / region.Width;
+        float Y(float y) => Math.Clamp(y * height - region.Y, 0f, region.Height - 1f) / region.Height;
         return new NormalizedBox(X(box.X1), Y(box.Y1), X(box.X2), Y(box.Y2));
     }
 

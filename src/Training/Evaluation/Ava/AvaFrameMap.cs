@@ -41,9 +41,9 @@ public sealed class AvaFrameMap(AvaGroundTruth truth)
         foreach (var (key, groundTruth) in truth.Frames)
         {
             if (truth.Excluded.Contains(key) || !byFrame.TryGetValue(key, out var frame)) continue;
-            foreach (int label in frame.Select(d => d.Label).Distinct())
+            foreach (var labelled in frame.GroupBy(d => d.Label)) // groups keep the frame's score order
             {
-                var labelled = frame.Where(d => d.Label == label).ToList();
+                int label = labelled.Key;
                 var gtBoxes = groundTruth.Where(g => g.ActionId == label).Select(g => g.Box).ToList();
                 var classScores = scores.TryGetValue(label, out var s) ? s : scores[label] = [];
                 var classTp = truePositives.TryGetValue(label, out var t) ? t : truePositives[label] = [];

@@ -39,7 +39,8 @@ public sealed class AvaMetric : IDetectionMetric
     }
 
     public IReadOnlyDictionary<string, double> Compute(IReadOnlyList<AvaDetection> detections) =>
-        ToMetrics(map.Evaluate(detections.Where(d => d.Score > actionThreshold).Select(ToLabelMapId)));
+        // bbox2result compares float32 scores with the threshold in float32 (numpy casts the Python float down).
+        ToMetrics(map.Evaluate(detections.Where(d => d.Score > (float)actionThreshold).Select(ToLabelMapId)));
 
     public static IReadOnlyDictionary<string, double> ToMetrics(AvaFrameMapResult result)
     {

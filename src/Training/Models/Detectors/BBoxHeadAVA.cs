@@ -45,7 +45,7 @@ public sealed class BBoxHeadAVA : nn.Module<Tensor, Tensor>, Init.IInitWeights
         x = config.TemporalPoolType == "avg" ? x.mean([2], keepdim: true) : x.amax([2], keepdim: true);
         x = config.SpatialPoolType == "avg" ? x.mean([3, 4], keepdim: true) : x.amax([3, 4], keepdim: true);
         if (dropout is not null && !config.DropoutBeforePool) x = dropout.forward(x);
-        return fc_cls.forward(x.reshape(x.shape[0], -1)).MoveToOuterDisposeScope();
+        return fc_cls.forward(x.flatten(1)).MoveToOuterDisposeScope();
     }
 
     /// <summary>

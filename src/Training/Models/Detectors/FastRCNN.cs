@@ -70,6 +70,7 @@ public sealed class FastRCNN : VideoModel, IInitWeights
     {
         if (scores.dim() != 2 || scores.shape[0] != targets.Count)
             throw new ArgumentException($"FastRCNN: {targets.Count} RoIs but scores [{string.Join(", ", scores.shape)}]");
+        if (targets.Count == 0) return [];
         using var cpu = scores.detach().to(float32).cpu().contiguous();
         var values = cpu.data<float>().ToArray();
         int classes = (int)cpu.shape[1];

@@ -95,6 +95,18 @@ public sealed class AvaMetricTests : IDisposable
     }
 
     [Fact]
+    public void TheThresholdIsComparedInFloat32()
+    {
+        var metric = Create(", num_classes: 81, action_thr: 0.002");
+
+        // 0.002f is 0.0020000000949949 as a double, above 0.002, but not above 0.002 in float32 (numpy's comparison):
+        // the TP on 0904 is dropped → stand 1/2, not 1.
+        var metrics = metric.Compute([Det(904, Right, 1, 0.002f), Det(902, Left, 1, 0.6f)]);
+
+        Assert.Equal(0.5, metrics["AP@0.5IOU/stand"], 12);
+    }
+
+    [Fact]
     public void NoDetectionsGiveZeroMapAndNoOtherKeys()
     {
         // MMAction2's nanmean over no class is NaN; reported as 0 so logs and JSON stay numeric.

@@ -85,6 +85,25 @@ public class FastRCNNTests
     }
 
     [Fact]
+    public void ABatchWithoutRoisGivesNoScoresNoFeaturesAndAZeroLoss()
+    {
+        using var model = TinyDetector.Build(seed: 13);
+        using var batch = new Batch(randn([1, 1, 3, 4, 64, 64]), empty(0), [0])
+        {
+            Detection = new DetectionTargets(zeros(0, 5), zeros(0, TinyDetector.Classes), []),
+        };
+
+        using var loss = model.TrainingLoss(batch, CPU);
+        Assert.Equal(0f, loss.item<float>());
+        model.eval();
+        using var scores = model.Predict(batch, CPU);
+        Assert.Equal(new long[] { 0, TinyDetector.Classes }, scores.shape);
+        Assert.Empty(model.Detections(scores, batch.Detection!));
+        using var features = model.PersonFeatures(batch, CPU);
+        Assert.Equal(new long[] { 0, TinyDetector.Channels }, features.shape);
+    }
+
+    [Fact]
     public void BindsFromAnMMAction2StyleModelSection()
     {
         var document = ConfigLoader.LoadMerged("""
