@@ -1,6 +1,7 @@
 using Cluster.Training.Data.Ava;
 using Cluster.Training.Data.Detection;
 using Cluster.Training.Lfb;
+using Cluster.Tests.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,7 +21,7 @@ public class FboReferenceTests
     [InlineData("nl_post", false)]
     public void NonLocalMatchesMMAction2(string fixture, bool preActivate)
     {
-        var tensors = TensorFixture.Read($"Fixtures/Lfb/fbo_{fixture}");
+        var tensors = TensorFixtures.Read($"Fixtures/Lfb/fbo_{fixture}");
         using var fbo = new FBONonLocal(C, CLt, Latent, 1, W * K, numNonLocalLayers: 2, preActivate: preActivate);
         LoadExactly(fbo, tensors);
         fbo.eval();
@@ -33,7 +34,7 @@ public class FboReferenceTests
     [InlineData("max")]
     public void PoolingOperatorsMatchMMAction2(string fixture)
     {
-        var tensors = TensorFixture.Read($"Fixtures/Lfb/fbo_{fixture}");
+        var tensors = TensorFixtures.Read($"Fixtures/Lfb/fbo_{fixture}");
         using FeatureBankOperator fbo = fixture == "avg" ? new FBOAvg(CLt) : new FBOMax(CLt);
         Assert.Empty(fbo.state_dict());
         using var output = fbo.forward(tensors["st_feat"], tensors["lt_feat"]);
@@ -44,7 +45,7 @@ public class FboReferenceTests
     [Fact]
     public void HeadOverABankMatchesMMAction2()
     {
-        var tensors = TensorFixture.Read("Fixtures/Lfb/fbo_head_nl");
+        var tensors = TensorFixtures.Read("Fixtures/Lfb/fbo_head_nl");
         Assert.Equal(W, tensors["window"].item<float>());
         Assert.Equal(K, tensors["k"].item<float>());
         var bankValues = tensors["bank"]; // [V, S, P, C_lt]
