@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Cluster.Client.Commands;
+using Cluster.Client.Commands.Lfb;
 using Cluster.Client.Commands.Sweeps;
 
 namespace Cluster.Client;
@@ -18,6 +19,7 @@ public static class CommandLine
         foreach (var command in ExperimentCommands.Create(output, error)) root.Subcommands.Add(command);
         root.Subcommands.Add(SweepCommands.Create(output, error));
         root.Subcommands.Add(RetrainCommand.Create(output, error));
+        root.Subcommands.Add(LfbCommands.Create(output, error));
         root.Subcommands.Add(TopCommand.Create(output, error));
         root.Subcommands.Add(SiloCommand.Create(output, error));
         root.Subcommands.Add(Commands.Bench.BenchCommand.Create(output, error));

@@ -1,5 +1,6 @@
 using Cluster.Grains.Collectives;
 using Cluster.Grains.Experiments;
+using Cluster.Grains.Lfb;
 using Cluster.Grains.Placement;
 using Cluster.Grains.Registry;
 using Cluster.Grains.Sweeps;
@@ -13,7 +14,7 @@ public static class GrainsSiloBuilderExtensions
 {
     /// <summary>
     /// Registers what the cluster's grains need on every silo: placement for compute-slot grains, the slots' runs,
-    /// collective mailboxes and process-group factory (an NCCL layer adds an
+    /// collective mailboxes and process-group factory, the computer of feature-bank shards (an NCCL layer adds an
     /// <see cref="Collectives.IDeviceProcessGroupFactory"/>), and the options of workers (scratch folder, collective
     /// buffering), experiments (supervision, reminder period), sweeps (tick, reminder period) and the registry (silo timeout); configure them with <c>Services.Configure&lt;...Options&gt;</c>. The silo registers the
     /// <see cref="Cluster.Training.Storage.IArtifactStore"/>, grain storage named <see cref="GrainStorageNames.Cluster"/>
@@ -29,6 +30,7 @@ public static class GrainsSiloBuilderExtensions
         builder.Services.AddOptions<ExperimentOptions>();
         builder.Services.AddOptions<ClusterRegistryOptions>();
         builder.Services.AddOptions<SweepOptions>();
+        builder.Services.AddSingleton<IBankShardComputer, AvaBankShardComputer>();
         return builder;
     }
 }

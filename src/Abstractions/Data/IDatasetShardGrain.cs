@@ -1,9 +1,12 @@
+using Cluster.Abstractions.Lfb;
+
 namespace Cluster.Abstractions.Data;
 
 /// <summary>
 /// One shard of a dataset split, keyed by <see cref="ShardKey"/>. Hands out the deterministic per-(seed, epoch) sample
 /// order of its shard and records how far each experiment has consumed it, committed with checkpoints, so a restarted
-/// run neither skips nor repeats samples. (Later: the unit of feature-bank work.)
+/// run neither skips nor repeats samples. Also the unit of feature-bank work: per bank, the part its videos' features
+/// were stored in, so a finished shard is never computed again.
 /// </summary>
 public interface IDatasetShardGrain : IGrainWithStringKey
 {
@@ -18,6 +21,20 @@ public interface IDatasetShardGrain : IGrainWithStringKey
 
     /// <summary>The committed position of an experiment, or null if it has consumed nothing yet.</summary>
     Task<ShardConsumption?> GetConsumption(string experimentId);
+
+    /// <summary>
+    /// A worker is about to compute this shard's <paramref name="videos"/> for bank <paramref name="bankId"/>. When the
+    /// shard already has a part, that record comes back and nothing is to be computed; otherwise the claim is counted
+    /// (<see cref="BankWorkRecord.Computations"/>) and the record comes back without a part. The videos must be the same
+    /// on every claim of a bank.
+    /// </summary>
+    Task<BankWorkRecord> ClaimBankWork(string bankId, IReadOnlyList<string> videos);
+
+    /// <summary>Records the shard's stored part for the bank (persisted before it returns). The first part recorded stays.</summary>
+    Task<BankPart> CompleteBankWork(string bankId, BankPart part);
+
+    /// <summary>The shard's bank work so far, or null if no worker ever claimed it for that bank.</summary>
+    Task<BankWorkRecord?> GetBankWork(string bankId);
 }
 
 /// <param name="DatasetSize">Samples in the whole split (the grain checks it never changes under a key).</param>

@@ -1,4 +1,5 @@
 using Cluster.Abstractions.Collectives;
+using Cluster.Abstractions.Lfb;
 using Orleans.Concurrency;
 namespace Cluster.Abstractions.Workers;
 
@@ -10,6 +11,12 @@ public interface IGpuWorkerGrain : IGrainWithStringKey
 {
     /// <summary>Starts training and returns at once. A busy slot refuses a different experiment or generation.</summary>
     Task Start(WorkerStart start);
+
+    /// <summary>
+    /// Starts computing one shard of a feature bank on the slot's own thread and returns at once; the outcome goes to
+    /// the bank grain. A busy slot refuses (a repeated call for the attempt it runs is a no-op).
+    /// </summary>
+    Task ComputeBankShard(BankShardWork work);
 
     /// <summary>Cancels the run of that experiment (any generation) if it is running here; returns once it stopped.</summary>
     Task Stop(string experimentId);
@@ -28,7 +35,7 @@ public interface IGpuWorkerGrain : IGrainWithStringKey
     [ResponseTimeout("01:00:00")]
     Task<AllReduceBenchmarkResult> BenchmarkAllReduce(AllReduceBenchmarkSpec spec);
 
-    /// <summary>Heartbeat: what this slot is doing now.</summary>
+    /// <summary>Heartbeat: what this slot is doing now (a bank shard shows as its bank's lease id and attempt).</summary>
     [AlwaysInterleave]
     Task<WorkerStatus> GetStatus();
 }

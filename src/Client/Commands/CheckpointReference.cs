@@ -10,12 +10,13 @@ namespace Cluster.Client.Commands;
 /// </summary>
 internal static class CheckpointReference
 {
-    public static string Resolve(string reference)
+    /// <param name="what">Names the reference in errors (<c>--checkpoint</c>, <c>bank</c>).</param>
+    public static string Resolve(string reference, string what = "--checkpoint")
     {
         if (!ArtifactLocator.IsBlobUri(reference)) return reference;
         var storage = ClusterConfiguration.Load().ResolvedStorage();
         if (!storage.Kind.Trim().Equals(ArtifactStoreOptions.AzureKind, StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"--checkpoint '{reference}' is a blob URI, but no blob artifact store is configured " +
+            throw new ArgumentException($"{what} '{reference}' is a blob URI, but no blob artifact store is configured " +
                                         $"(Cluster__Storage__Kind=azure and Cluster__Storage__ConnectionString)");
         var store = ArtifactStoreFactory.CreateReachableAsync(storage).GetAwaiter().GetResult();
         var cache = Path.Combine(Path.GetTempPath(), "cluster-checkpoints");

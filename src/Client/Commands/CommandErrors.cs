@@ -1,10 +1,12 @@
 using Cluster.Abstractions.Experiments;
+using Cluster.Abstractions.Lfb;
 using Cluster.Abstractions.Sweeps;
 using Cluster.Client.Connection;
 using Cluster.Training.Checkpoints;
 using Cluster.Training.Configs;
 using Cluster.Training.Data.Decoding;
 using Cluster.Training.Engine;
+using Cluster.Training.Lfb;
 using Cluster.Training.Storage;
 
 namespace Cluster.Client.Commands;
@@ -57,7 +59,8 @@ internal static class CommandErrors
             or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or FormatException
             or ArgumentException or UnknownExperimentException or ExperimentRejectedException
             or ClusterUnreachableException or ArtifactNotFoundException or ArtifactCorruptException
-            or ArtifactStoreUnavailableException or UnknownSweepException or UnknownTrialException or SweepRejectedException;
+            or ArtifactStoreUnavailableException or UnknownSweepException or UnknownTrialException or SweepRejectedException
+            or UnknownBankException or BankRejectedException or FeatureBankFormatException;
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

@@ -1,8 +1,10 @@
 using Cluster.Abstractions.Collectives;
 using Cluster.Abstractions.Data;
 using Cluster.Abstractions.Experiments;
+using Cluster.Abstractions.Lfb;
 using Cluster.Abstractions.Workers;
 using Cluster.Grains.Collectives;
+using Cluster.Grains.Lfb;
 using Cluster.Grains.Placement;
 using Cluster.Training.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,8 +14,8 @@ using Microsoft.Extensions.Options;
 namespace Cluster.Grains.Workers;
 
 /// <summary>
-/// A compute slot (key <c>{silo address}/{device}</c>), active only on its silo. Runs one <see cref="WorkerRun"/> at a
-/// time on its own thread; grain turns only start, stop and describe it. Stays active while a run trains; the run
+/// A compute slot (key <c>{silo address}/{device}</c>), active only on its silo. Runs one <see cref="WorkerRun"/> (or one
+/// feature-bank shard, <see cref="BankShardRun"/>) at a time on its own thread; grain turns only start, stop and describe it. Stays active while a run trains; the run
 /// itself is kept in the silo's <see cref="SlotRuns"/>, so it survives a deactivation of this grain.
 /// </summary>
 [SiloPinnedPlacement]
@@ -25,7 +27,7 @@ public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, SlotRuns slo
 
     private IGrainTimer? keepAlive;
 
-    private WorkerRun? Run => slotRuns.Of(Key);
+    private ISlotRun? Run => slotRuns.Of(Key);
 
     private string Key => this.GetPrimaryKeyString();
     private string Device => WorkerKey.Parse(Key).Device;
@@ -62,6 +64,29 @@ public sealed class GpuWorkerGrain(IOptions<WorkerOptions> options, SlotRuns slo
         started.Start();
         KeepAliveWhileBusy();
         logger.LogInformation("Worker {Worker}: started {Experiment} generation {Generation}, rank {Rank} of {World}", Key, start.ExperimentId, start.Generation, start.Rank, start.WorldSize);
+    }
+
+    public Task ComputeBankShard(BankShardWork work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (Run is { IsTraining: true } current)
+        {
+            if (current.ExperimentId == work.LeaseId && current.Generation == work.Attempt) return Task.CompletedTask;
+            throw new InvalidOperationException(
+                $"worker {Key} is busy with '{current.ExperimentId}' ({current.Generation}); cannot compute shard {work.Shard} of bank {work.BankId}");
+        }
+        var store = ServiceProvider.GetService<IArtifactStore>()
+                    ?? throw new InvalidOperationException($"worker {Key}: no artifact store is registered on this silo");
+        var computer = ServiceProvider.GetService<IBankShardComputer>()
+                       ?? throw new InvalidOperationException($"worker {Key}: no bank shard computer is registered on this silo");
+        var run = new BankShardRun(work, new BankShardEnvironment(Key, DeviceNames.EngineDevice(Device), store, options.Value.ScratchPath,
+            GrainFactory.GetGrain<IDatasetShardGrain>(work.ShardKey), GrainFactory.GetGrain<IFeatureBankGrain>(work.BankId), computer));
+        slotRuns.Replace(Key, run);
+        run.Start();
+        KeepAliveWhileBusy();
+        logger.LogInformation("Worker {Worker}: computing shard {Split}/{Shard} of bank {Bank} ({Videos} videos, attempt {Attempt})",
+            Key, work.Split, work.Shard, work.BankId, work.Videos.Count, work.Attempt);
+        return Task.CompletedTask;
     }
 
     public Task Deliver(CollectiveMessage message)

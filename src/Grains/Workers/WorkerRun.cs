@@ -38,7 +38,7 @@ public sealed record WorkerEnvironment(
 /// and checkpoints are rank 0's). A broken group (a peer gone, hung or of another generation) ends the run with a
 /// retryable <see cref="RunFailed"/>, so the experiment re-forms the group.</para>
 /// </summary>
-public sealed class WorkerRun
+public sealed class WorkerRun : ISlotRun
 {
     private readonly WorkerStart start;
     private readonly WorkerEnvironment environment;
