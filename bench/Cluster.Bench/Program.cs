@@ -67,6 +67,11 @@ try
         Console.WriteLine($"running {DataParallelStepBenchmark.Name} ... {clock.Elapsed:mm\\:ss}");
         rows.AddRange(DataParallelStepBenchmark.Run(options.DataParallel, workDir));
     }
+    if (options.Only == "lfbcompare")
+    {
+        Console.WriteLine($"running {LfbComparisonBenchmark.Name} ... {clock.Elapsed:mm\\:ss}");
+        rows.AddRange(LfbComparisonBenchmark.Run(options.LfbCompare, workDir));
+    }
     if (options.Runs("sweeps"))
     {
         Console.WriteLine($"running {SweepSchedulingBenchmark.Name} ... {clock.Elapsed:mm\\:ss}");
