@@ -26,6 +26,10 @@ public static class AllReduceBenchmark
             cluster.EnsureRunningAsync(settings.Workers.Max()).GetAwaiter().GetResult();
             string gateways = cluster.GatewaysAsync().GetAwaiter().GetResult();
             using var tcp = new LoopbackTcp();
+            // Freshly started silos spend their first minutes JIT-compiling (tiered compilation re-JITs every warm
+            // method in the background); a collective in a training run meets warm silos, so warm every silo up once
+            // with every size, untimed.
+            MeanSeconds(gateways, settings.Workers.Max(), settings.SizesMb, settings.Iterations, cluster);
             var rows = new List<BenchRow>();
             foreach (int workers in settings.Workers)
             {
@@ -39,7 +43,7 @@ public static class AllReduceBenchmark
                     {
                         // Alternate which side goes first, so a slow phase of the machine hits both.
                         if (repeat % 2 == 1) raw.Add(tcp.MeanThroughput(bytes, settings.Iterations) / MiB);
-                        double seconds = MeanSeconds(gateways, workers, sizeMb, settings.Iterations, cluster);
+                        double seconds = MeanSeconds(gateways, workers, [sizeMb], settings.Iterations, cluster)[0];
                         bus.Add(bytes / seconds * 2 * (workers - 1) / workers / MiB);
                         if (repeat % 2 == 0) raw.Add(tcp.MeanThroughput(bytes, settings.Iterations) / MiB);
                     }
@@ -55,19 +59,20 @@ public static class AllReduceBenchmark
         }
     }
 
-    /// <summary>The mean seconds of one all-reduce of <paramref name="sizeMb"/> MiB over <paramref name="workers"/>
-    /// workers, as the command measured it (after its warm-up); the command also checks the reduced values.</summary>
-    private static double MeanSeconds(string gateways, int workers, int sizeMb, int iterations, LocalCluster cluster)
+    /// <summary>The mean seconds of one all-reduce of each of <paramref name="sizesMb"/> MiB over
+    /// <paramref name="workers"/> workers, as the command measured it (after its warm-up); the command also checks the
+    /// reduced values.</summary>
+    private static double[] MeanSeconds(string gateways, int workers, IReadOnlyList<int> sizesMb, int iterations, LocalCluster cluster)
     {
         var output = new StringWriter();
         var error = new StringWriter();
         string[] args = ["bench", "allreduce", "--workers", workers.ToString(CultureInfo.InvariantCulture),
-            "--sizes-mb", sizeMb.ToString(CultureInfo.InvariantCulture), "--iterations", iterations.ToString(CultureInfo.InvariantCulture),
+            "--sizes-mb", string.Join(',', sizesMb.Select(size => size.ToString(CultureInfo.InvariantCulture))), "--iterations", iterations.ToString(CultureInfo.InvariantCulture),
             "--json", "--gateway", gateways];
         int code = Cluster.Client.CommandLine.Run(args, output, error);
         if (code != 0)
             throw new InvalidOperationException($"cluster {string.Join(' ', args)} exited {code}: {error}\n{cluster.Diagnostics()}");
-        return ParseMeanSeconds(output.ToString(), (long)(sizeMb * MiB));
+        return sizesMb.Select(size => ParseMeanSeconds(output.ToString(), (long)(size * MiB))).ToArray();
     }
 
     /// <summary>The command's JSON line: <c>{"results": [{"size_bytes": ..., "time_s": ..., "exact": true}, ...]}</c>;

@@ -1,11 +1,11 @@
 namespace Cluster.Bench;
 
-/// <summary>Command line: <c>[--quick] [--out PATH] [--threads N] [--only engine|loader|storage|grains|allreduce|dataparallel|sweeps|lfbcompare]</c>; null
+/// <summary>Command line: <c>[--quick] [--out PATH] [--threads N] [--only engine|loader|storage|grains|allreduce|dataparallel|sweeps|lfb|lfbcompare]</c>; null
 /// <see cref="TorchThreads"/> keeps TorchSharp's default (one per core); null <see cref="Only"/> runs every benchmark.</summary>
 public sealed record BenchOptions(bool Quick, string OutPath, int? TorchThreads, string? Only = null)
 {
-    public const string Usage = "usage: Cluster.Bench [--quick] [--out bench/results/engine.json] [--threads N] [--only engine|loader|storage|grains|allreduce|dataparallel|sweeps|lfbcompare]";
-    public static readonly string[] Benchmarks = ["engine", "loader", "storage", "grains", "allreduce", "dataparallel", "sweeps", "lfbcompare"];
+    public const string Usage = "usage: Cluster.Bench [--quick] [--out bench/results/engine.json] [--threads N] [--only engine|loader|storage|grains|allreduce|dataparallel|sweeps|lfb|lfbcompare]";
+    public static readonly string[] Benchmarks = ["engine", "loader", "storage", "grains", "allreduce", "dataparallel", "sweeps", "lfb", "lfbcompare"];
 
     public bool Runs(string benchmark) => Only is null || Only == benchmark;
 
@@ -64,6 +64,10 @@ public sealed record BenchOptions(bool Quick, string OutPath, int? TorchThreads,
     public AllReduceBenchmark.Settings AllReduce => Quick
         ? new(Workers: [2], SizesMb: [4], Iterations: 3, Repeats: 3)
         : new(Workers: [2, 3, 4], SizesMb: [4, 25, 100], Iterations: 3, Repeats: 3);
+
+    public FeatureBankBenchmark.Settings FeatureBank => Quick
+        ? new(Videos: 4, Seconds: 12, Shards: 4, Repeats: 1)
+        : new(Videos: 8, Seconds: 20, Shards: 8, Repeats: 3);
 
     /// <summary>Not part of a full run (minutes of training): only with <c>--only lfbcompare</c>.</summary>
     public LfbComparisonBenchmark.Settings LfbCompare => Quick

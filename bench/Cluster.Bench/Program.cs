@@ -12,7 +12,7 @@ catch (ArgumentException error)
     return 2;
 }
 
-if (options.Runs("storage") || options.Runs("allreduce") || options.Runs("dataparallel"))
+if (options.Runs("storage") || options.Runs("allreduce") || options.Runs("dataparallel") || options.Runs("lfb"))
 {
     try
     {
@@ -66,6 +66,11 @@ try
     {
         Console.WriteLine($"running {DataParallelStepBenchmark.Name} ... {clock.Elapsed:mm\\:ss}");
         rows.AddRange(DataParallelStepBenchmark.Run(options.DataParallel, workDir));
+    }
+    if (options.Runs("lfb"))
+    {
+        Console.WriteLine($"running {FeatureBankBenchmark.Name} ... {clock.Elapsed:mm\\:ss}");
+        rows.AddRange(FeatureBankBenchmark.Run(options.FeatureBank, workDir));
     }
     if (options.Only == "lfbcompare")
     {

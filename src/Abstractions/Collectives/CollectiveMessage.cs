@@ -2,7 +2,8 @@ namespace Cluster.Abstractions.Collectives;
 
 /// <summary>
 /// One chunk of a collective between two workers of an experiment's group, delivered to the receiving slot's
-/// <see cref="Workers.IGpuWorkerGrain"/>. The payload is raw bytes (float32 data as <c>byte[]</c>, never per element).
+/// <see cref="Workers.IGpuWorkerGrain"/>. The payload is raw bytes (float32 data, never per element), lent by the sender
+/// and read into a pooled array on the receiving silo (<see cref="CollectivePayload"/>).
 /// A message of an older <see cref="Generation"/> than the receiver's run is rejected.
 /// </summary>
 [GenerateSerializer, Immutable]
@@ -11,7 +12,7 @@ public sealed record CollectiveMessage(
     [property: Id(1)] int Generation,
     [property: Id(2)] int FromRank,
     [property: Id(3)] long Tag,
-    [property: Id(4)] byte[] Payload);
+    [property: Id(4)] CollectivePayload Payload);
 
 /// <summary>The receiving slot runs a newer generation of that experiment (or none): the sender's group is gone.</summary>
 [GenerateSerializer]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Cluster.Abstractions.Collectives;
 using Cluster.Grains.Workers;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,8 @@ namespace Cluster.Grains.Collectives;
 /// delivers into it (<see cref="Deliver"/>). A message for a generation the slot has not opened yet is buffered (its
 /// peers may start first), within <see cref="WorkerOptions.MaxEarlyCollectiveBytes"/> per slot and for at most
 /// <see cref="WorkerOptions.EarlyCollectiveExpiry"/>; one for a generation older than the slot's current or ended run
-/// is refused with <see cref="StaleGenerationException"/>. A closed mailbox is dropped.
+/// is refused with <see cref="StaleGenerationException"/>. A closed mailbox is dropped. A refused message's pooled
+/// payload is never taken and is left to the garbage collector.
 /// </summary>
 public sealed class CollectiveMailboxes(IOptions<WorkerOptions> options)
 {
@@ -58,7 +60,7 @@ public sealed class CollectiveMailboxes(IOptions<WorkerOptions> options)
             {
                 if (message.Generation == current.Generation)
                 {
-                    current.Post(message.FromRank, message.Tag, message.Payload);
+                    current.Post(message.FromRank, message.Tag, message.Payload.Take());
                     return;
                 }
                 if (message.Generation < current.Generation)
@@ -104,7 +106,7 @@ public sealed class CollectiveMailboxes(IOptions<WorkerOptions> options)
             mailbox = new Mailbox(message.ExperimentId, message.Generation);
             slot.Early.Add(mailbox);
         }
-        mailbox.Post(message.FromRank, message.Tag, message.Payload);
+        mailbox.Post(message.FromRank, message.Tag, message.Payload.Take());
     }
 
     private static StaleGenerationException Stale(string workerKey, CollectiveMessage message, string why) =>
@@ -168,7 +170,8 @@ public sealed class MailboxLease : IDisposable
     public string ExperimentId => mailbox.ExperimentId;
     public int Generation => mailbox.Generation;
 
-    public Task<byte[]> ReceiveAsync(int fromRank, long tag, CancellationToken cancellation) =>
+    /// <summary>The message's bytes, owned by the caller: disposing them returns them to the pool.</summary>
+    public Task<IMemoryOwner<byte>> ReceiveAsync(int fromRank, long tag, CancellationToken cancellation) =>
         mailbox.ReceiveAsync(fromRank, tag, cancellation);
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Cluster.Abstractions.Collectives;
 using Cluster.Abstractions.Workers;
 using Cluster.Training.Distributed;
@@ -7,8 +8,11 @@ namespace Cluster.Grains.Collectives;
 /// <summary>
 /// Rank-to-rank bytes over Orleans calls: a send is <see cref="IGpuWorkerGrain.Deliver"/> on the peer's slot grain
 /// (made from the training thread through the silo's grain factory), a receive waits on this slot's mailbox of the
-/// generation. Each send ships a fresh <c>byte[]</c>, so the receiver owns it even when the peer is on this silo
-/// (<see cref="CollectiveMessage"/> is immutable: a local call passes the array without copying it again). A peer
+/// generation. A send copies the caller's bytes into a pooled array and lends that as the
+/// <see cref="CollectivePayload"/>: the array goes back to the pool once the call succeeded (the peer's silo then has
+/// its own pooled copy, or, on this silo, the mailbox copied it); after a failed or abandoned call Orleans may still
+/// hold the message, so the array is left to the garbage collector. The caller's memory (a tensor's, which a failed
+/// run frees) is never referenced past the send. Received bytes are pooled too (see <see cref="ReceiveAsync"/>). A peer
 /// that is gone, silent past the call timeout, or already on a newer generation makes the send throw
 /// <see cref="GroupFaultException"/>. Disposing ends the generation on this slot (its mailbox is dropped).
 /// </summary>
@@ -47,13 +51,15 @@ public sealed class OrleansPeerTransport : IPeerTransport, IDisposable
             throw new ArgumentException(
                 $"a collective message of {payload.Length} bytes exceeds the {maxPayloadBytes}-byte limit of the silo's messages " +
                 "(lower distributed.chunk_size_mb or raise Cluster:MaxMessageBodyMiB)");
-        var bytes = GC.AllocateUninitializedArray<byte>(payload.Length); // every byte is overwritten: no zeroing pass
-        payload.Span.CopyTo(bytes);
-        var message = new CollectiveMessage(group.GroupId, group.Generation, group.Rank, tag, bytes);
+        var lent = ArrayPool<byte>.Shared.Rent(payload.Length);
+        payload.Span.CopyTo(lent);
+        var message = new CollectiveMessage(group.GroupId, group.Generation, group.Rank, tag,
+            CollectivePayload.Lend(lent.AsMemory(0, payload.Length)));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, stop);
         try
         {
             await peerGrain(peer).Deliver(message).WaitAsync(linked.Token);
+            ArrayPool<byte>.Shared.Return(lent);
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {
@@ -66,7 +72,9 @@ public sealed class OrleansPeerTransport : IPeerTransport, IDisposable
         }
     }
 
-    public async Task<byte[]> ReceiveAsync(int fromRank, long tag, CancellationToken cancellation)
+    /// <summary>The message's bytes in a pooled array (read there by <see cref="CollectivePayloadCodec"/>); disposing
+    /// the result returns it.</summary>
+    public async Task<IMemoryOwner<byte>> ReceiveAsync(int fromRank, long tag, CancellationToken cancellation)
     {
         PeerKey(fromRank);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, stop);

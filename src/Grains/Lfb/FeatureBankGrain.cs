@@ -61,7 +61,7 @@ public sealed class FeatureBankGrain(
     {
         ArgumentNullException.ThrowIfNull(request);
         _ = Store; // no store, no bank: refuse before anything is recorded
-        bool existed = Record.Exists;
+        bool existed = Record.Exists, newSplit = !Record.Splits.ContainsKey(request.Split);
         if (!BankLedger.Request(Record, Id, request, DateTimeOffset.UtcNow)) return Status();
         try
         {
@@ -69,7 +69,9 @@ public sealed class FeatureBankGrain(
         }
         catch
         {
+            // Nothing half-created: a split that could not be stored is forgotten here too.
             if (!existed) state.State = new BankRecord();
+            else if (newSplit) Record.Splits.Remove(request.Split);
             throw;
         }
         logger.LogInformation("bank {Id}: computing split {Split} of {Config} ({Videos} videos in {Shards} shards, {Dtype})", Id,

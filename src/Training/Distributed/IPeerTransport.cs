@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Cluster.Training.Distributed;
 
 /// <summary>
@@ -17,8 +19,9 @@ public interface IPeerTransport
     Task SendAsync(int toRank, long tag, ReadOnlyMemory<byte> payload, CancellationToken cancellation);
 
     /// <summary>
-    /// The message with <paramref name="tag"/> from <paramref name="fromRank"/>, owned by the caller. Waits until it
+    /// The message with <paramref name="tag"/> from <paramref name="fromRank"/>, owned by the caller, who disposes it
+    /// once done with the bytes (a transport may hand out pooled buffers and take them back then). Waits until it
     /// arrives or <paramref name="cancellation"/> fires (the collective's timeout is applied by the caller).
     /// </summary>
-    Task<byte[]> ReceiveAsync(int fromRank, long tag, CancellationToken cancellation);
+    Task<IMemoryOwner<byte>> ReceiveAsync(int fromRank, long tag, CancellationToken cancellation);
 }

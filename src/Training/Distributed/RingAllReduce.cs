@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.ExceptionServices;
@@ -10,7 +11,8 @@ namespace Cluster.Training.Distributed;
 /// from the previous one, so each link carries 2·(N−1)/N of the buffer per all-reduce whatever N is.
 /// <para>All-reduce = reduce-scatter then all-gather over N segments of the buffer. Each segment travels in messages
 /// of at most the chunk size; a chunk is forwarded to the next rank as soon as it was received and reduced, so sends
-/// to the next rank overlap receives from the previous one. Received bytes are added straight into the buffer.</para>
+/// to the next rank overlap receives from the previous one. Received bytes are added (or copied) straight from the
+/// transport's buffer into this one, and that buffer is handed back (disposed) at once.</para>
 /// <para>Every call takes the next sequence number of this instance (on the calling thread, before it yields), which
 /// makes its tags unique; all ranks must make the same calls in the same order.</para>
 /// </summary>
@@ -73,12 +75,22 @@ public sealed class RingAllReduce
         void Send(RingPhase phase, int step, int segment, int chunk) =>
             pendingSend[segment][chunk] = exchange.Send(phase, step, chunk, layout.Bytes(buffer, segment, chunk));
 
-        async Task<(Memory<byte> Target, byte[] Received)> Receive(RingPhase phase, int step, int segment, int chunk)
+        async Task<(Memory<byte> Target, IMemoryOwner<byte> Received)> Receive(RingPhase phase, int step, int segment, int chunk)
         {
             var target = layout.Bytes(buffer, segment, chunk);
             var received = await exchange.Receive(phase, step, chunk, target.Length).ConfigureAwait(false);
             if (pendingSend[segment][chunk] is { } send)
-                await send.ConfigureAwait(false);
+            {
+                try
+                {
+                    await send.ConfigureAwait(false);
+                }
+                catch
+                {
+                    received.Dispose();
+                    throw;
+                }
+            }
             return (target, received);
         }
 
@@ -91,7 +103,8 @@ public sealed class RingAllReduce
             for (int chunk = 0; chunk < layout.ChunkCount(segment); chunk++)
             {
                 var (target, received) = await Receive(RingPhase.ReduceScatter, step, segment, chunk).ConfigureAwait(false);
-                AddInto(MemoryMarshal.Cast<byte, float>(target.Span), MemoryMarshal.Cast<byte, float>(received));
+                using (received)
+                    AddInto(MemoryMarshal.Cast<byte, float>(target.Span), MemoryMarshal.Cast<byte, float>(received.Memory.Span));
                 // After the last step this segment is complete here: it starts the all-gather.
                 Send(step < lastStep ? RingPhase.ReduceScatter : RingPhase.AllGather, step < lastStep ? step + 1 : 0, segment, chunk);
             }
@@ -102,7 +115,8 @@ public sealed class RingAllReduce
             for (int chunk = 0; chunk < layout.ChunkCount(segment); chunk++)
             {
                 var (target, received) = await Receive(RingPhase.AllGather, step, segment, chunk).ConfigureAwait(false);
-                received.CopyTo(target);
+                using (received)
+                    received.Memory.CopyTo(target);
                 if (step < lastStep)
                     Send(RingPhase.AllGather, step + 1, segment, chunk);
             }
@@ -136,21 +150,20 @@ public sealed class RingAllReduce
 
     private async Task<byte[]> ReceiveBlob(Exchange exchange, int step)
     {
-        var header = await exchange.Receive(RingPhase.AllGather, step, 0, HeaderBytes).ConfigureAwait(false);
-        long length = BinaryPrimitives.ReadInt64LittleEndian(header);
+        long length;
+        using (var header = await exchange.Receive(RingPhase.AllGather, step, 0, HeaderBytes).ConfigureAwait(false))
+            length = BinaryPrimitives.ReadInt64LittleEndian(header.Memory.Span);
         if (length < 0 || length > Array.MaxLength)
             throw new InvalidOperationException($"all-gather: rank {Previous} announced a blob of {length} bytes");
         int chunks = (int)((length + chunkBytes - 1) / chunkBytes);
         if (chunks > RingTag.MaxChunks - 1)
             throw new InvalidOperationException($"all-gather: a blob of {length} bytes needs more than {RingTag.MaxChunks - 1} chunks");
-        if (chunks == 1)
-            return await exchange.Receive(RingPhase.AllGather, step, 1, (int)length).ConfigureAwait(false);
         var blob = new byte[length];
         for (int chunk = 1; chunk <= chunks; chunk++)
         {
             int offset = (chunk - 1) * chunkBytes;
-            var part = await exchange.Receive(RingPhase.AllGather, step, chunk, (int)Math.Min(chunkBytes, length - offset)).ConfigureAwait(false);
-            part.CopyTo(blob.AsSpan(offset));
+            using var part = await exchange.Receive(RingPhase.AllGather, step, chunk, (int)Math.Min(chunkBytes, length - offset)).ConfigureAwait(false);
+            part.Memory.Span.CopyTo(blob.AsSpan(offset));
         }
         return blob;
     }
@@ -190,12 +203,13 @@ public sealed class RingAllReduce
             return send;
         }
 
-        public async Task<byte[]> Receive(RingPhase phase, int step, int chunk, int expectedBytes)
+        /// <summary>The message's bytes, owned by the caller (dispose them when done).</summary>
+        public async Task<IMemoryOwner<byte>> Receive(RingPhase phase, int step, int chunk, int expectedBytes)
         {
             long tag = RingTag.Of(sequence, phase, step, chunk);
             using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
             timeoutSource.CancelAfter(ring.Timeout);
-            byte[] message;
+            IMemoryOwner<byte> message;
             try
             {
                 message = await ring.transport.ReceiveAsync(ring.Previous, tag, timeoutSource.Token).ConfigureAwait(false);
@@ -209,9 +223,13 @@ public sealed class RingAllReduce
             {
                 throw new CollectiveTimeoutException(ring.Previous, ring.Timeout, operation);
             }
-            if (message.Length != expectedBytes)
+            int received = message.Memory.Length;
+            if (received != expectedBytes)
+            {
+                message.Dispose();
                 throw new InvalidOperationException(
-                    $"{operation}: rank {ring.Previous} sent {message.Length} bytes for tag {tag:x}, expected {expectedBytes}");
+                    $"{operation}: rank {ring.Previous} sent {received} bytes for tag {tag:x}, expected {expectedBytes}");
+            }
             return message;
         }
 

@@ -28,7 +28,8 @@ public sealed class FBOHead : RoiSharedHead, IInitWeights
     {
         this.fbo = fbo;
         this.sampler = sampler;
-        this.bank = new Lazy<FeatureBank>(bank, LazyThreadSafetyMode.ExecutionAndPublication);
+        // Not ExecutionAndPublication: that would keep a failed read's exception (the cache already reads each bank once).
+        this.bank = new Lazy<FeatureBank>(bank, LazyThreadSafetyMode.PublicationOnly);
         this.bankSource = bankSource;
         this.inChannels = inChannels;
         this.ltChannels = ltChannels;
@@ -39,7 +40,7 @@ public sealed class FBOHead : RoiSharedHead, IInitWeights
 
     public override int OutChannels => inChannels + fbo.OutChannels;
 
-    /// <summary>Where long-term features come from; the sampler draws from torch's global generator unless one is set.</summary>
+    /// <summary>The generator the window sampler draws from; torch's global one when null (MMAction2's behaviour).</summary>
     public Generator? Generator { get; set; }
 
     /// <summary>The bank this head reads (read at the first call).</summary>
@@ -66,7 +67,7 @@ public sealed class FBOHead : RoiSharedHead, IInitWeights
         var temporal = temporalMax ? roiFeatures.amax([2], keepdim: true) : roiFeatures.mean([2], keepdim: true);
         var shortTerm = spatialMax ? temporal.amax([3, 4], keepdim: true) : temporal.mean([3, 4], keepdim: true);
         var keys = rois.Select(r => r.Key).ToList();
-        var longTerm = SampleLongTerm(keys).to(shortTerm.device).unsqueeze(-1).unsqueeze(-1);
+        var longTerm = SampleLongTerm(keys).to(shortTerm.dtype, shortTerm.device).unsqueeze(-1).unsqueeze(-1);
         var fused = fbo.forward(shortTerm, longTerm);
         return cat([shortTerm, fused], 1).MoveToOuterDisposeScope();
     }

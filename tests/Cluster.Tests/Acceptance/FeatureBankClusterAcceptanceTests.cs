@@ -16,7 +16,8 @@ namespace Cluster.Tests.Acceptance;
 /// <c>cluster silo</c> processes with one CPU slot and one torch thread each), driven through <c>cluster lfb compute</c>
 /// on a small synthetic AVA set: the bank computed across two silos is byte-for-byte the bank computed on one slot;
 /// float16 halves it; a kill -9 of the silo hosting the bank grain mid-computation resumes on the survivor and no
-/// shard that had finished is computed again (its shard grain counts one computation and its part blob is untouched).
+/// shard that had finished is computed again (its shard grain counts one computation and its part blob is untouched);
+/// a cancelled bank frees its slots, and computing it again keeps the shards it finished.
 /// </summary>
 [Collection(FeatureBankClusterCollection.Name)]
 public sealed class FeatureBankClusterAcceptanceTests(FeatureBankClusterFixture fixture, ITestOutputHelper output)
@@ -137,6 +138,52 @@ public sealed class FeatureBankClusterAcceptanceTests(FeatureBankClusterFixture 
         Assert.Equal(Data.ValVideos.Order(StringComparer.Ordinal), bank.Videos);
         Assert.Equal(done.Features, bank.PersonCount);
         AssertClose(Data.ReferenceBank(), bank, relative: 1e-4);
+    }
+
+    [Fact]
+    public async Task A_cancelled_bank_frees_its_slots_and_computing_it_again_keeps_its_finished_shards()
+    {
+        await Cluster.EnsureRunningAsync(2);
+        const string id = "cancel-resume";
+        var submit = await Compute(id, "float32", Data.ValVideos.Count, "--detach");
+        Assert.True(submit.ExitCode == 0, submit.Error);
+        var grain = Cluster.Client.GetGrain<IFeatureBankGrain>(id);
+        await WaitFor(grain, s => s.ShardsDone >= 1 && s.ShardsDone < s.ShardsTotal, "a finished shard");
+        string gateways = await Cluster.GatewaysAsync();
+
+        var cancel = CliRunner.Run("lfb", "cancel", id, "--gateway", gateways);
+
+        Assert.True(cancel.ExitCode == 0, cancel.Error);
+        Assert.Contains("cancelled", cancel.Output);
+        var cancelled = (await grain.GetStatus()).Split("val")!;
+        Assert.Equal(BankState.Cancelled, cancelled.State);
+        var view = await Cluster.Client.GetGrain<Cluster.Abstractions.Registry.IClusterRegistryGrain>(0).GetView();
+        Assert.DoesNotContain(view.Silos.SelectMany(s => s.Slots), slot => slot.ExperimentId == BankSplits.LeaseId(id));
+        var finished = cancelled.Shards.Where(s => s.State == "done").ToList();
+        output.WriteLine($"cancelled with shards {string.Join(", ", cancelled.Shards.Select(s => $"{s.Index}:{s.State}"))}");
+
+        var again = await Compute(id, "float32", Data.ValVideos.Count);
+
+        Assert.True(again.ExitCode == 0, again.Error + Cluster.Diagnostics());
+        var done = (await grain.GetStatus()).Split("val")!;
+        Assert.Equal(BankState.Completed, done.State);
+        foreach (var shard in finished)
+        {
+            Assert.Equal(1, (await Cluster.Client.GetGrain<IDatasetShardGrain>(shard.Key).GetBankWork(id))!.Computations);
+            Assert.Equal(shard.Attempts, done.Shards.Single(s => s.Index == shard.Index).Attempts);
+        }
+
+        var status = CliRunner.Run("lfb", "status", id, "--json", "--gateway", gateways);
+        var list = CliRunner.Run("lfb", "list", "--json", "--gateway", gateways);
+        var unknown = CliRunner.Run("lfb", "status", "no-such-bank", "--gateway", gateways);
+        Assert.True(status.ExitCode == 0, status.Error);
+        using (var json = JsonDocument.Parse(status.OutputLines[^1]))
+            Assert.Equal("completed", json.RootElement[0].GetProperty("state").GetString());
+        Assert.True(list.ExitCode == 0, list.Error);
+        using (var json = JsonDocument.Parse(list.OutputLines[^1]))
+            Assert.Contains(json.RootElement.EnumerateArray(), b => b.GetProperty("id").GetString() == id && b.GetProperty("state").GetString() == "completed");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("no-such-bank", Assert.Single(unknown.ErrorLines));
     }
 
     private static string SiloOf(string workerKey) => WorkerKey.Parse(workerKey).SiloAddress;

@@ -11,7 +11,14 @@ public class CollectiveMailboxesTests
     private readonly CollectiveMailboxes mailboxes = new(Options.Create(new WorkerOptions { MaxEarlyCollectiveBytes = 10 }));
 
     private static CollectiveMessage Message(int generation, int from, long tag, params byte[] payload) =>
-        new("exp", generation, from, tag, payload);
+        new("exp", generation, from, tag, CollectivePayload.Lend(payload));
+
+    /// <summary>The bytes of a received message, whose pooled buffer is then returned.</summary>
+    internal static async Task<byte[]> Bytes(Task<System.Buffers.IMemoryOwner<byte>> received)
+    {
+        using var owner = await received;
+        return owner.Memory.ToArray();
+    }
 
     [Fact]
     public async Task MessagesAreMatchedBySenderAndTagWhateverTheirOrder()
@@ -23,9 +30,9 @@ public class CollectiveMailboxesTests
         Assert.False(waitingForTag1.IsCompleted);
         mailboxes.Deliver(Slot, Message(1, from: 1, tag: 1, 10));
 
-        Assert.Equal([10], await waitingForTag1);
-        Assert.Equal([20], await lease.ReceiveAsync(1, 2, CancellationToken.None));
-        Assert.Equal([30], await lease.ReceiveAsync(2, 1, CancellationToken.None));
+        Assert.Equal([10], await Bytes(waitingForTag1));
+        Assert.Equal([20], await Bytes(lease.ReceiveAsync(1, 2, CancellationToken.None)));
+        Assert.Equal([30], await Bytes(lease.ReceiveAsync(2, 1, CancellationToken.None)));
     }
 
     [Fact]
@@ -36,7 +43,7 @@ public class CollectiveMailboxesTests
         first.Dispose();
 
         using var second = mailboxes.Open(Slot, "exp", 2);
-        Assert.Equal([1, 2, 3], await second.ReceiveAsync(1, 7, CancellationToken.None));
+        Assert.Equal([1, 2, 3], await Bytes(second.ReceiveAsync(1, 7, CancellationToken.None)));
     }
 
     [Fact]
@@ -83,8 +90,8 @@ public class CollectiveMailboxesTests
     [Fact]
     public void BufferingForGenerationsNotStartedIsBounded()
     {
-        mailboxes.Deliver(Slot, new CollectiveMessage("other", 1, 1, 0, new byte[8]));
-        var full = Assert.Throws<CollectiveBufferFullException>(() => mailboxes.Deliver(Slot, new CollectiveMessage("other", 1, 1, 1, new byte[3])));
+        mailboxes.Deliver(Slot, new CollectiveMessage("other", 1, 1, 0, CollectivePayload.Lend(new byte[8])));
+        var full = Assert.Throws<CollectiveBufferFullException>(() => mailboxes.Deliver(Slot, new CollectiveMessage("other", 1, 1, 1, CollectivePayload.Lend(new byte[3]))));
         Assert.Contains("'other'", full.Message);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Cluster.Training.Distributed;
 
@@ -53,11 +54,21 @@ internal sealed class InMemoryPeerNetwork(int worldSize)
             return Task.CompletedTask;
         }
 
-        public async Task<byte[]> ReceiveAsync(int fromRank, long tag, CancellationToken cancellation)
+        public async Task<IMemoryOwner<byte>> ReceiveAsync(int fromRank, long tag, CancellationToken cancellation)
         {
             var message = await network.Mailbox(rank, fromRank, tag).Task.WaitAsync(cancellation);
             network.mailboxes.TryRemove((rank, fromRank, tag), out _);
-            return message;
+            return new Received(message);
+        }
+    }
+
+    /// <summary>A received array, not pooled: disposing it does nothing.</summary>
+    private sealed class Received(byte[] bytes) : IMemoryOwner<byte>
+    {
+        public Memory<byte> Memory => bytes;
+
+        public void Dispose()
+        {
         }
     }
 }

@@ -50,13 +50,15 @@ internal static class LfbCommands
 
     private static Command Info(TextWriter output, TextWriter error)
     {
-        var file = new Argument<string>("bank") { Description = "A bank file path, or its blob URI (as lfb compute printed it)" };
+        var file = new Argument<string>("bank") { Description = "A bank file path, or its blob or file URI (as lfb compute printed it)" };
         var json = CommonOptions.Json();
         var info = new Command("info", "Show a bank file's videos, seconds, persons, channels, dtype and bytes") { file, json };
         info.SetAction(parse => CommandErrors.Run(error, () =>
         {
             string reference = parse.GetValue(file)!;
-            string path = CheckpointReference.Resolve(reference, "bank");
+            string path = reference.StartsWith("file://", StringComparison.OrdinalIgnoreCase)
+                ? new Uri(reference).LocalPath // a local artifact store's URI (the embedded silo's)
+                : CheckpointReference.Resolve(reference, "bank");
             if (!File.Exists(path)) throw new FileNotFoundException($"bank file '{path}' does not exist", path);
             var bank = FeatureBankFile.ReadInfo(path);
             if (parse.GetValue(json))
