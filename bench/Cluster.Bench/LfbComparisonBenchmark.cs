@@ -28,7 +28,6 @@ public static class LfbComparisonBenchmark
             var result = comparison.Run(new SyncLog(line => Console.WriteLine($"  {line}")));
             Console.WriteLine($"seed {seed}:");
             Console.WriteLine(result.Table());
-            var samples = new Dictionary<string, Samples>();
             foreach (var row in result.Rows)
                 rows.Add(BenchRow.Info(Name, $"val mAP {row.Name} (seed {seed})", Single(row.Map), "mAP"));
             double gain = result.Map("nl") - result.Map(LfbComparisonConfigs.BaselineName);
