@@ -5,6 +5,7 @@ using Cluster.Grains.Data;
 using Cluster.Training.Configs;
 using Cluster.Training.Engine;
 using Cluster.Training.Experiments;
+using Cluster.Training.Lfb;
 using Cluster.Training.Distributed;
 using Cluster.Training.Storage;
 
@@ -141,6 +142,8 @@ public sealed class WorkerRun : ISlotRun
         var translator = new TrainingEventTranslator(start.Rank == 0 ? reports.Post : _ => { }, order is null ? null : order.Commit);
         translator.Watch(writer);
         using var group = JoinGroup(config);
+        // An LFB head's lfb_prefix_path may be a blob URI: the process-wide bank cache reads it through this silo's store.
+        FeatureBankCache.Shared.UseLocator(new ArtifactLocator(environment.Store, Path.Combine(environment.ScratchPath, "artifact-cache")));
         var job = TrainingJob.Prepare(document, WorkDir, environment.Device, checkpointWriter: writer, trainOrder: order, processGroup: group);
         return job.Run(new SyncProgress(translator.Translate), cancel.Token);
     }
