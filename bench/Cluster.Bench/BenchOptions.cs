@@ -1,11 +1,11 @@
 namespace Cluster.Bench;
 
-/// <summary>Command line: <c>[--quick] [--out PATH] [--threads N] [--only engine|loader|storage|grains|allreduce|dataparallel|sweeps|lfb]</c>; null
+/// <summary>Command line: <c>[--quick] [--out PATH] [--threads N] [--only engine|loader|storage|grains|allreduce|dataparallel|sweeps|lfb|lfbcompare]</c>; null
 /// <see cref="TorchThreads"/> keeps TorchSharp's default (one per core); null <see cref="Only"/> runs every benchmark.</summary>
 public sealed record BenchOptions(bool Quick, string OutPath, int? TorchThreads, string? Only = null)
 {
-    public const string Usage = "usage: Cluster.Bench [--quick] [--out bench/results/engine.json] [--threads N] [--only engine|loader|storage|grains|allreduce|dataparallel|sweeps|lfb]";
-    public static readonly string[] Benchmarks = ["engine", "loader", "storage", "grains", "allreduce", "dataparallel", "sweeps", "lfb"];
+    public const string Usage = "usage: Cluster.Bench [--quick] [--out bench/results/engine.json] [--threads N] [--only engine|loader|storage|grains|allreduce|dataparallel|sweeps|lfb|lfbcompare]";
+    public static readonly string[] Benchmarks = ["engine", "loader", "storage", "grains", "allreduce", "dataparallel", "sweeps", "lfb", "lfbcompare"];
 
     public bool Runs(string benchmark) => Only is null || Only == benchmark;
 
@@ -68,6 +68,11 @@ public sealed record BenchOptions(bool Quick, string OutPath, int? TorchThreads,
     public FeatureBankBenchmark.Settings FeatureBank => Quick
         ? new(Videos: 4, Seconds: 12, Shards: 4, Repeats: 1)
         : new(Videos: 8, Seconds: 20, Shards: 8, Repeats: 3);
+
+    /// <summary>Not part of a full run (minutes of training): only with <c>--only lfbcompare</c>.</summary>
+    public LfbComparisonBenchmark.Settings LfbCompare => Quick
+        ? new(Seeds: [0], MinGain: 0.10)
+        : new(Seeds: [0, 1], MinGain: 0.10);
 
     public DataParallelStepBenchmark.Settings DataParallel => Quick
         ? new(VideosPerClass: 6, PerWorkerBatch: 4, Epochs: 3, Repeats: 1)

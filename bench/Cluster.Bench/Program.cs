@@ -72,6 +72,11 @@ try
         Console.WriteLine($"running {FeatureBankBenchmark.Name} ... {clock.Elapsed:mm\\:ss}");
         rows.AddRange(FeatureBankBenchmark.Run(options.FeatureBank, workDir));
     }
+    if (options.Only == "lfbcompare")
+    {
+        Console.WriteLine($"running {LfbComparisonBenchmark.Name} ... {clock.Elapsed:mm\\:ss}");
+        rows.AddRange(LfbComparisonBenchmark.Run(options.LfbCompare, workDir));
+    }
     if (options.Runs("sweeps"))
     {
         Console.WriteLine($"running {SweepSchedulingBenchmark.Name} ... {clock.Elapsed:mm\\:ss}");
