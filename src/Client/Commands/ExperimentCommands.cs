@@ -18,10 +18,8 @@ internal static class ExperimentCommands
         var gateway = ClusterOptions.Gateway();
         var json = CommonOptions.Json();
         var list = new Command("list", "List the cluster's experiments") { gateway, json };
-        list.SetAction(parse => CommandErrors.Run(error, async () =>
+        list.SetClusterAction(gateway, error, async (parse, connection, cancellation) =>
         {
-            using var cancellation = new CtrlC();
-            await using var connection = await ClusterOptions.Connect(parse, gateway, cancellation.Token);
             var experiments = await connection.Client.GetGrain<IClusterRegistryGrain>(0).ListExperiments();
             if (parse.GetValue(json))
             {
@@ -34,7 +32,7 @@ internal static class ExperimentCommands
             }
             Consoles.For(output, Consoles.IsInteractive(output, false)).Write(ClusterTables.Experiments(experiments));
             return 0;
-        }, parse.GetValue(json) ? output : null));
+        }, json, output);
         return list;
     }
 
@@ -44,15 +42,13 @@ internal static class ExperimentCommands
         var gateway = ClusterOptions.Gateway();
         var json = CommonOptions.Json();
         var status = new Command("status", "Show one experiment: state, workers, progress, metrics, checkpoints") { id, gateway, json };
-        status.SetAction(parse => CommandErrors.Run(error, async () =>
+        status.SetClusterAction(gateway, error, async (parse, connection, cancellation) =>
         {
-            using var cancellation = new CtrlC();
-            await using var connection = await ClusterOptions.Connect(parse, gateway, cancellation.Token);
             var current = await connection.Client.GetGrain<IExperimentGrain>(parse.GetValue(id)!).GetStatus();
             if (parse.GetValue(json)) output.WriteLine(ExperimentJson.For(current));
             else StatusText.Write(current, output);
             return 0;
-        }, parse.GetValue(json) ? output : null));
+        }, json, output);
         return status;
     }
 
@@ -62,14 +58,12 @@ internal static class ExperimentCommands
         var gateway = ClusterOptions.Gateway();
         var json = CommonOptions.Json();
         var watch = new Command("watch", "Follow an experiment live until it ends (exit 0 Completed, 1 Failed, 130 Cancelled)") { id, gateway, json };
-        watch.SetAction(parse => CommandErrors.Run(error, async () =>
+        watch.SetClusterAction(gateway, error, async (parse, connection, cancellation) =>
         {
-            using var cancellation = new CtrlC();
-            await using var connection = await ClusterOptions.Connect(parse, gateway, cancellation.Token);
             var experiment = parse.GetValue(id)!;
             await connection.Client.GetGrain<IExperimentGrain>(experiment).GetStatus(); // an unknown id fails here, once
-            return await ExperimentRun.Follow(connection, experiment, parse.GetValue(json), output, error, cancellation.Token);
-        }, parse.GetValue(json) ? output : null));
+            return await ExperimentRun.Follow(connection, experiment, parse.GetValue(json), output, error, cancellation);
+        }, json, output);
         return watch;
     }
 
@@ -80,17 +74,15 @@ internal static class ExperimentCommands
         var json = CommonOptions.Json();
         var reason = new Option<string>("--reason") { Description = "Why (shown in status)", DefaultValueFactory = _ => "cancelled by the user" };
         var cancel = new Command("cancel", "Cancel an experiment (mid-epoch) and free its slots; prints the final state") { id, reason, gateway, json };
-        cancel.SetAction(parse => CommandErrors.Run(error, async () =>
+        cancel.SetClusterAction(gateway, error, async (parse, connection, cancellation) =>
         {
-            using var cancellation = new CtrlC();
-            await using var connection = await ClusterOptions.Connect(parse, gateway, cancellation.Token);
             var experiment = parse.GetValue(id)!;
             var after = await connection.Client.GetGrain<IExperimentGrain>(experiment).Cancel(parse.GetValue(reason)!);
-            var final = await ExperimentRun.WaitForEnd(connection.Client, experiment, after, cancellation.Token);
+            var final = await ExperimentRun.WaitForEnd(connection.Client, experiment, after, cancellation);
             output.WriteLine(Format.StateLine(final));
             if (parse.GetValue(json)) output.WriteLine(ExperimentJson.For(final));
             return 0;
-        }, parse.GetValue(json) ? output : null));
+        }, json, output);
         return cancel;
     }
 
@@ -100,10 +92,8 @@ internal static class ExperimentCommands
         var gateway = ClusterOptions.Gateway();
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines until the run ends" };
         var logs = new Command("logs", "Print an experiment's log") { id, follow, gateway };
-        logs.SetAction(parse => CommandErrors.Run(error, async () =>
+        logs.SetClusterAction(gateway, error, async (parse, connection, cancellation) =>
         {
-            using var cancellation = new CtrlC();
-            await using var connection = await ClusterOptions.Connect(parse, gateway, cancellation.Token);
             var grain = connection.Client.GetGrain<IExperimentGrain>(parse.GetValue(id)!);
             const int PageSize = 500;
             int next = 0;
@@ -116,14 +106,14 @@ internal static class ExperimentCommands
                 if (!parse.GetValue(follow) || page.Ended) return 0;
                 try
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(1), cancellation.Token);
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
                 }
                 catch (OperationCanceledException)
                 {
                     return 0;
                 }
             }
-        }));
+        });
         return logs;
     }
 }

@@ -131,55 +131,46 @@ public sealed class BankTestSet : IDisposable
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private static string Config(string annFile, string proposalFile, string frames, string checkpoint, int end) => $$"""
-        model:
-          type: FastRCNN
-          backbone: {type: ResNet3dSlowOnly, depth: 18, base_channels: 8, stage_blocks: [1, 1, 1, 1], spatial_strides: [1, 2, 2, 1],
-                     conv1_kernel: [1, 7, 7], inflate: [0, 0, 1, 1], pretrained: null}
-          roi_head:
-            type: AVARoIHead
-            bbox_roi_extractor: {type: SingleRoIExtractor3D, roi_layer_type: RoIAlign, output_size: 4, with_temporal_pool: true}
-            bbox_head: {type: BBoxHeadAVA, in_channels: 64, num_classes: 4, multilabel: true, dropout_ratio: 0.5}
-          data_preprocessor: {type: ActionDataPreprocessor, mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375], format_shape: NCTHW}
-        train_dataloader:
-          batch_size: 4
-          sampler: {type: DefaultSampler, shuffle: true}
-          dataset:
-            type: AVADataset
-            ann_file: {{annFile}}
-            proposal_file: {{proposalFile}}
-            data_prefix: {img: {{frames}}}
-            fps: {{Fps}}
-            timestamp_start: {{Start}}
-            timestamp_end: {{end}}
-            num_classes: 4
-            person_det_score_thr: 0.85
-            pipeline:
-              - {type: SampleAVAFrames, clip_len: 4, frame_interval: 2}
-              - {type: RawFrameDecode}
-              - {type: Resize, scale: [{{Size}}, {{Size}}], keep_ratio: false}
-              - {type: FormatShape, input_format: NCTHW, collapse: true}
-              - {type: PackActionInputs}
-        val_dataloader:
-          batch_size: 4
-          sampler: {type: DefaultSampler, shuffle: false}
-          dataset:
-            type: AVADataset
-            ann_file: {{annFile}}
-            proposal_file: {{proposalFile}}
-            data_prefix: {img: {{frames}}}
-            fps: {{Fps}}
-            timestamp_start: {{Start}}
-            timestamp_end: {{end}}
-            num_classes: 4
-            person_det_score_thr: 0.85
-            test_mode: true
-            pipeline:
-              - {type: SampleAVAFrames, clip_len: 4, frame_interval: 2, test_mode: true}
-              - {type: RawFrameDecode}
-              - {type: Resize, scale: [{{Size}}, {{Size}}], keep_ratio: false}
-              - {type: FormatShape, input_format: NCTHW, collapse: true}
-              - {type: PackActionInputs}
-        load_from: {{checkpoint}}
-        """;
+    private static string Config(string annFile, string proposalFile, string frames, string checkpoint, int end)
+    {
+        string Dataset(bool testMode) => $$"""
+              dataset:
+                type: AVADataset
+                ann_file: {{annFile}}
+                proposal_file: {{proposalFile}}
+                data_prefix: {img: {{frames}}}
+                fps: {{Fps}}
+                timestamp_start: {{Start}}
+                timestamp_end: {{end}}
+                num_classes: 4
+                person_det_score_thr: 0.85
+                test_mode: {{(testMode ? "true" : "false")}}
+                pipeline:
+                  - {type: SampleAVAFrames, clip_len: 4, frame_interval: 2, test_mode: {{(testMode ? "true" : "false")}}}
+                  - {type: RawFrameDecode}
+                  - {type: Resize, scale: [{{Size}}, {{Size}}], keep_ratio: false}
+                  - {type: FormatShape, input_format: NCTHW, collapse: true}
+                  - {type: PackActionInputs}
+            """;
+        return $$$"""
+            model:
+              type: FastRCNN
+              backbone: {type: ResNet3dSlowOnly, depth: 18, base_channels: 8, stage_blocks: [1, 1, 1, 1], spatial_strides: [1, 2, 2, 1],
+                         conv1_kernel: [1, 7, 7], inflate: [0, 0, 1, 1], pretrained: null}
+              roi_head:
+                type: AVARoIHead
+                bbox_roi_extractor: {type: SingleRoIExtractor3D, roi_layer_type: RoIAlign, output_size: 4, with_temporal_pool: true}
+                bbox_head: {type: BBoxHeadAVA, in_channels: 64, num_classes: 4, multilabel: true, dropout_ratio: 0.5}
+              data_preprocessor: {type: ActionDataPreprocessor, mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375], format_shape: NCTHW}
+            train_dataloader:
+              batch_size: 4
+              sampler: {type: DefaultSampler, shuffle: true}
+            {{{Dataset(testMode: false)}}}
+            val_dataloader:
+              batch_size: 4
+              sampler: {type: DefaultSampler, shuffle: false}
+            {{{Dataset(testMode: true)}}}
+            load_from: {{{checkpoint}}}
+            """;
+    }
 }

@@ -11,8 +11,7 @@ internal static class ExperimentRun
         bool json, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
         var log = json ? error : output;
-        if (connection.Target is ClusterTarget.Embedded embedded)
-            log.WriteLine($"cluster: embedded silo (state and artifacts in {embedded.Directory})");
+        ClusterOptions.LogIfEmbedded(connection, log);
         var grain = connection.Client.GetGrain<IExperimentGrain>(prepared.Id);
         var submitted = await grain.Submit(prepared.Spec);
         output.WriteLine(prepared.Id);

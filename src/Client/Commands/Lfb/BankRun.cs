@@ -11,8 +11,7 @@ internal static class BankRun
         TextWriter output, TextWriter error, CancellationToken cancellation)
     {
         var log = json ? error : output;
-        if (connection.Target is ClusterTarget.Embedded embedded)
-            log.WriteLine($"cluster: embedded silo (state and artifacts in {embedded.Directory})");
+        ClusterOptions.LogIfEmbedded(connection, log);
         var request = prepared.Request;
         var submitted = await connection.Client.GetGrain<IFeatureBankGrain>(prepared.BankId).Compute(request);
         output.WriteLine(prepared.BankId);

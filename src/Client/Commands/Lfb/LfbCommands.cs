@@ -88,10 +88,8 @@ internal static class LfbCommands
         var gateway = ClusterOptions.Gateway();
         var json = CommonOptions.Json();
         var status = new Command("status", "Show a bank's splits: state, shards done, features, features/s, the stored bank") { id, gateway, json };
-        status.SetAction(parse => CommandErrors.Run(error, async () =>
+        status.SetClusterAction(gateway, error, async (parse, connection, cancellation) =>
         {
-            using var cancellation = new CtrlC();
-            await using var connection = await ClusterOptions.Connect(parse, gateway, cancellation.Token);
             var bankId = parse.GetValue(id)!;
             var current = await connection.Client.GetGrain<IFeatureBankGrain>(bankId).GetStatus();
             if (parse.GetValue(json))
@@ -100,7 +98,7 @@ internal static class LfbCommands
                 foreach (var split in current.Splits)
                     output.WriteLine(split.State.IsTerminal() ? BankRun.EndLine(bankId, split) : $"bank {bankId} {BankRun.ProgressLine(split)}");
             return 0;
-        }, parse.GetValue(json) ? output : null));
+        }, json, output);
         return status;
     }
 
@@ -109,10 +107,8 @@ internal static class LfbCommands
         var gateway = ClusterOptions.Gateway();
         var json = CommonOptions.Json();
         var list = new Command("list", "List the cluster's feature banks, one line per split") { gateway, json };
-        list.SetAction(parse => CommandErrors.Run(error, async () =>
+        list.SetClusterAction(gateway, error, async (parse, connection, cancellation) =>
         {
-            using var cancellation = new CtrlC();
-            await using var connection = await ClusterOptions.Connect(parse, gateway, cancellation.Token);
             var banks = await connection.Client.GetGrain<IFeatureBankIndexGrain>(0).List();
             if (parse.GetValue(json))
             {
@@ -129,7 +125,7 @@ internal static class LfbCommands
                 output.WriteLine($"{b.Id}  {b.Split,-5}  {b.State.ToString().ToLowerInvariant(),-9}  shards {b.ShardsDone}/{b.ShardsTotal}  " +
                                  $"features {b.Features}  {b.Dtype}  {b.CreatedAt:yyyy-MM-dd HH:mm:ss}{(b.BankUri is { } uri ? "  " + uri : "")}");
             return 0;
-        }, parse.GetValue(json) ? output : null));
+        }, json, output);
         return list;
     }
 
@@ -139,15 +135,13 @@ internal static class LfbCommands
         var gateway = ClusterOptions.Gateway();
         var reason = new Option<string>("--reason") { Description = "Why (shown in status)", DefaultValueFactory = _ => "cancelled by the user" };
         var cancel = new Command("cancel", "Cancel a bank's unfinished splits; finished shards stay stored (computing again resumes)") { id, reason, gateway };
-        cancel.SetAction(parse => CommandErrors.Run(error, async () =>
+        cancel.SetClusterAction(gateway, error, async (parse, connection, cancellation) =>
         {
-            using var cancellation = new CtrlC();
-            await using var connection = await ClusterOptions.Connect(parse, gateway, cancellation.Token);
             var bankId = parse.GetValue(id)!;
             var after = await connection.Client.GetGrain<IFeatureBankGrain>(bankId).Cancel(parse.GetValue(reason)!);
             foreach (var split in after.Splits) output.WriteLine(BankRun.EndLine(bankId, split));
             return 0;
-        }));
+        });
         return cancel;
     }
 }

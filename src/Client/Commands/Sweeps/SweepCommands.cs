@@ -50,14 +50,12 @@ internal static class SweepCommands
         var gateway = ClusterOptions.Gateway();
         var json = CommonOptions.Json();
         var watch = new Command("watch", "Follow a sweep's trials live until it ends (exit 0 Completed, 1 Failed, 130 Cancelled)") { id, gateway, json };
-        watch.SetAction(parse => CommandErrors.Run(error, async () =>
+        watch.SetClusterAction(gateway, error, async (parse, connection, cancellation) =>
         {
-            using var cancellation = new CtrlC();
-            await using var connection = await ClusterOptions.Connect(parse, gateway, cancellation.Token);
             var sweep = parse.GetValue(id)!;
             await connection.Client.GetGrain<ISweepGrain>(sweep).GetStatus(); // an unknown id fails here, once
-            return await SweepRun.Follow(connection, sweep, parse.GetValue(json), output, error, cancellation.Token);
-        }, parse.GetValue(json) ? output : null));
+            return await SweepRun.Follow(connection, sweep, parse.GetValue(json), output, error, cancellation);
+        }, json, output);
         return watch;
     }
 
@@ -67,15 +65,13 @@ internal static class SweepCommands
         var gateway = ClusterOptions.Gateway();
         var json = CommonOptions.Json();
         var status = new Command("status", "Show a sweep: its trials with parameters, state, epoch and metric, and the best") { id, gateway, json };
-        status.SetAction(parse => CommandErrors.Run(error, async () =>
+        status.SetClusterAction(gateway, error, async (parse, connection, cancellation) =>
         {
-            using var cancellation = new CtrlC();
-            await using var connection = await ClusterOptions.Connect(parse, gateway, cancellation.Token);
             var current = await connection.Client.GetGrain<ISweepGrain>(parse.GetValue(id)!).GetStatus();
             if (parse.GetValue(json)) output.WriteLine(SweepRun.Json(current));
             else Consoles.For(output, Consoles.IsInteractive(output, false)).Write(SweepView.Render(current));
             return 0;
-        }, parse.GetValue(json) ? output : null));
+        }, json, output);
         return status;
     }
 
@@ -84,10 +80,8 @@ internal static class SweepCommands
         var gateway = ClusterOptions.Gateway();
         var json = CommonOptions.Json();
         var list = new Command("list", "List the cluster's sweeps") { gateway, json };
-        list.SetAction(parse => CommandErrors.Run(error, async () =>
+        list.SetClusterAction(gateway, error, async (parse, connection, cancellation) =>
         {
-            using var cancellation = new CtrlC();
-            await using var connection = await ClusterOptions.Connect(parse, gateway, cancellation.Token);
             var sweeps = await connection.Client.GetGrain<ISweepIndexGrain>(0).List();
             if (parse.GetValue(json))
             {
@@ -101,7 +95,7 @@ internal static class SweepCommands
             }
             Consoles.For(output, Consoles.IsInteractive(output, false)).Write(SweepTables.List(sweeps));
             return 0;
-        }, parse.GetValue(json) ? output : null));
+        }, json, output);
         return list;
     }
 
@@ -115,17 +109,15 @@ internal static class SweepCommands
         {
             id, reason, gateway, json,
         };
-        cancel.SetAction(parse => CommandErrors.Run(error, async () =>
+        cancel.SetClusterAction(gateway, error, async (parse, connection, cancellation) =>
         {
-            using var cancellation = new CtrlC();
-            await using var connection = await ClusterOptions.Connect(parse, gateway, cancellation.Token);
             var sweep = parse.GetValue(id)!;
             var after = await connection.Client.GetGrain<ISweepGrain>(sweep).Cancel(parse.GetValue(reason)!);
-            var final = await SweepRun.WaitForEnd(connection.Client, sweep, after, cancellation.Token);
+            var final = await SweepRun.WaitForEnd(connection.Client, sweep, after, cancellation);
             output.WriteLine(SweepView.StateLine(final));
             if (parse.GetValue(json)) output.WriteLine(SweepRun.Json(final));
             return 0;
-        }, parse.GetValue(json) ? output : null));
+        }, json, output);
         return cancel;
     }
 

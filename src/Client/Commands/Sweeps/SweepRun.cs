@@ -12,8 +12,7 @@ internal static class SweepRun
         TextWriter output, TextWriter error, CancellationToken cancellation)
     {
         var log = json ? error : output;
-        if (connection.Target is ClusterTarget.Embedded embedded)
-            log.WriteLine($"cluster: embedded silo (state and artifacts in {embedded.Directory})");
+        ClusterOptions.LogIfEmbedded(connection, log);
         var submitted = await connection.Client.GetGrain<ISweepGrain>(prepared.Id).Submit(prepared.Submission);
         output.WriteLine(prepared.Id);
         if (detach)

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Cluster.Tests.Models.Detectors;
 using Cluster.Tests.Synthetic;
 using Cluster.Training.Data.Ava;
 using Cluster.Training.Data.Datasets;
@@ -74,6 +76,62 @@ internal sealed class AvaTestSet : IDisposable
         TestMode = testMode,
         Pipeline = pipeline ?? Pipeline(),
     };
+
+    /// <summary>
+    /// A whole <see cref="TinyDetector"/> config on this set with AVAMetric: action ids 1.. named by
+    /// <paramref name="labels"/> (written to labels.pbtxt); training RoIs are the ground truth (plus matching proposals),
+    /// validation and test RoIs the proposals scoring above <paramref name="testScoreThreshold"/>.
+    /// </summary>
+    public string DetectorConfig(IReadOnlyList<string> labels, int maxEpochs = 1, double testScoreThreshold = 0.9)
+    {
+        var labelFile = Write("labels.pbtxt", string.Concat(labels.Select((name, i) => $"item {{ name: \"{name}\" id: {i + 1} }}\n")));
+        string Dataset(bool testMode) => string.Create(CultureInfo.InvariantCulture, $$"""
+              dataset:
+                type: AVADataset
+                ann_file: {{AnnFile}}
+                exclude_file: {{ExcludeFile}}
+                proposal_file: {{ProposalFile}}
+                label_file: {{labelFile}}
+                data_prefix: {img: {{Path.Combine(Root, "rawframes")}}}
+                filename_tmpl: 'img_{:05}.png'
+                fps: 2
+                timestamp_start: 900
+                timestamp_end: 905
+                num_classes: 4
+                person_det_score_thr: {{(testMode ? testScoreThreshold : 0.9)}}
+                test_mode: {{(testMode ? "true" : "false")}}
+                pipeline:
+                  - {type: SampleAVAFrames, clip_len: 2, frame_interval: 2}
+                  - {type: RawFrameDecode}
+                  - {type: Resize, scale: [64, 32], keep_ratio: false}
+                  - {type: FormatShape, input_format: NCTHW, collapse: true}
+                  - {type: PackActionInputs}
+            """);
+        return $$$"""
+            {{{TinyDetector.ModelYaml()}}}
+            train_dataloader:
+              batch_size: 2
+              num_workers: 0
+              sampler: {type: DefaultSampler, shuffle: true}
+            {{{Dataset(false)}}}
+            val_dataloader:
+              batch_size: 2
+              num_workers: 0
+              sampler: {type: DefaultSampler, shuffle: false}
+            {{{Dataset(true)}}}
+            test_dataloader:
+              batch_size: 1
+              num_workers: 0
+              sampler: {type: DefaultSampler, shuffle: false}
+            {{{Dataset(true)}}}
+            val_evaluator: &ava {type: AVAMetric, ann_file: {{{AnnFile}}}, label_file: {{{labelFile}}}, exclude_file: {{{ExcludeFile}}}, num_classes: 4}
+            test_evaluator: *ava
+            train_cfg: {type: EpochBasedTrainLoop, max_epochs: {{{maxEpochs}}}, val_interval: 1}
+            optim_wrapper: {optimizer: {type: SGD, lr: 0.01, momentum: 0.9}}
+            default_hooks: {checkpoint: {type: CheckpointHook, interval: 1}}
+            randomness: {seed: 0}
+            """;
+    }
 
     /// <summary>Two frames two apart around the keyframe, resized to 80×40, optionally flipped.</summary>
     public static List<TransformConfig> Pipeline(bool flip = false)

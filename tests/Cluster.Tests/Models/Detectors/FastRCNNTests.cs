@@ -106,22 +106,13 @@ public class FastRCNNTests
     [Fact]
     public void BindsFromAnMMAction2StyleModelSection()
     {
-        var document = ConfigLoader.LoadMerged("""
-            model:
-              type: FastRCNN
-              _scope_: mmdet
-              backbone: {type: ResNet3dSlowOnly, depth: 18, base_channels: 4, stage_blocks: [1, 1, 1, 1], spatial_strides: [1, 2, 2, 1]}
-              roi_head:
-                type: AVARoIHead
-                bbox_roi_extractor: {type: SingleRoIExtractor3D, roi_layer_type: RoIAlign, output_size: 8, with_temporal_pool: true}
-                bbox_head: {type: BBoxHeadAVA, in_channels: 32, num_classes: 5, multilabel: true, dropout_ratio: 0.5}
-              data_preprocessor: {type: ActionDataPreprocessor, mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375], format_shape: NCTHW}
+        var document = ConfigLoader.LoadMerged($$"""
+            {{TinyDetector.ModelYaml(outputSize: 8, numClasses: 5, actionThr: 0.01)}}
               train_cfg:
                 rcnn:
                   assigner: {type: MaxIoUAssignerAVA, pos_iou_thr: 0.9, neg_iou_thr: 0.9, min_pos_iou: 0.9}
                   sampler: {type: RandomSampler, num: 32, pos_fraction: 1, neg_pos_ub: -1, add_gt_as_proposals: true}
                   pos_weight: 1.0
-              test_cfg: {rcnn: {action_thr: 0.01}}
             """, "detector.yaml");
 
         var config = ConfigBinder.Bind<ModelConfig>(document, "model");

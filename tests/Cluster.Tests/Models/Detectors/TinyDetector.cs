@@ -1,3 +1,4 @@
+using System.Globalization;
 using Cluster.Training.Data;
 using Cluster.Training.Data.Ava;
 using Cluster.Training.Data.Detection;
@@ -31,6 +32,21 @@ internal static class TinyDetector
             BboxHead = new BBoxHeadAVAConfig { InChannels = Channels, NumClasses = Classes, DropoutRatio = dropoutRatio },
         },
     };
+
+    /// <summary>The same detector as an MMAction2-style <c>model:</c> section (YAML at column 0, ending with test_cfg).</summary>
+    public static string ModelYaml(int outputSize = 2, int numClasses = Classes, double actionThr = 0.002) =>
+        string.Create(CultureInfo.InvariantCulture, $$$"""
+            model:
+              type: FastRCNN
+              _scope_: mmdet
+              backbone: {type: ResNet3dSlowOnly, depth: 18, base_channels: 4, stage_blocks: [1, 1, 1, 1], spatial_strides: [1, 2, 2, 1]}
+              roi_head:
+                type: AVARoIHead
+                bbox_roi_extractor: {type: SingleRoIExtractor3D, roi_layer_type: RoIAlign, output_size: {{{outputSize}}}, with_temporal_pool: true}
+                bbox_head: {type: BBoxHeadAVA, in_channels: {{{Channels}}}, num_classes: {{{numClasses}}}, multilabel: true, dropout_ratio: 0.5}
+              data_preprocessor: {type: ActionDataPreprocessor, mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375], format_shape: NCTHW}
+              test_cfg: {rcnn: {action_thr: {{{actionThr}}}}}
+            """);
 
     public static FastRCNN Build(long seed, double dropoutRatio = 0)
     {
