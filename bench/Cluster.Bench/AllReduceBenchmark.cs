@@ -7,8 +7,9 @@ namespace Cluster.Bench;
 /// <summary>
 /// All-reduce bus bandwidth between worker grains in separate silo processes on loopback (the ring over Orleans
 /// calls, through <c>cluster bench allreduce --json</c>), against raw loopback TCP throughput of the same bytes measured
-/// in this process in alternation (<see cref="LoopbackTcp"/>). Bus bandwidth follows nccl-tests:
-/// algbw × 2(N−1)/N, algbw = bytes / mean time of one all-reduce.
+/// in this process in alternation: N connections at once, each carrying what one rank sends (<see cref="LoopbackTcpRing"/>,
+/// the goal's baseline), and one connection alone (<see cref="LoopbackTcp"/>, for information). Bus bandwidth follows
+/// nccl-tests: algbw × 2(N−1)/N, algbw = bytes / mean time of one all-reduce.
 /// </summary>
 public static class AllReduceBenchmark
 {
@@ -33,22 +34,34 @@ public static class AllReduceBenchmark
             var rows = new List<BenchRow>();
             foreach (int workers in settings.Workers)
             {
+                using var ring = new LoopbackTcpRing(workers);
                 foreach (int sizeMb in settings.SizesMb)
                 {
                     int bytes = (int)(sizeMb * MiB);
-                    tcp.Transfer(bytes); // warm-up: the connection's buffers grow on first use
+                    int perLink = (int)LoopbackTcpRing.BytesPerLink(bytes, workers);
+                    tcp.Transfer(bytes); // warm-up: the connections' buffers grow on first use
+                    ring.Transfer(perLink);
                     var bus = new Samples();
-                    var raw = new Samples();
+                    var links = new Samples();
+                    var single = new Samples();
                     for (int repeat = 0; repeat < settings.Repeats; repeat++)
                     {
                         // Alternate which side goes first, so a slow phase of the machine hits both.
-                        if (repeat % 2 == 1) raw.Add(tcp.MeanThroughput(bytes, settings.Iterations) / MiB);
+                        if (repeat % 2 == 1) MeasureTcp();
                         double seconds = MeanSeconds(gateways, workers, [sizeMb], settings.Iterations, cluster)[0];
                         bus.Add(bytes / seconds * 2 * (workers - 1) / workers / MiB);
-                        if (repeat % 2 == 0) raw.Add(tcp.MeanThroughput(bytes, settings.Iterations) / MiB);
+                        if (repeat % 2 == 0) MeasureTcp();
                     }
-                    rows.Add(BenchRow.Throughput(Name, $"bus bandwidth, {workers} workers, {sizeMb} MiB", bus, "MiB/s", raw,
-                        "loopback TCP", minRatio: 0.5));
+                    rows.Add(BenchRow.Throughput(Name, $"bus bandwidth, {workers} workers, {sizeMb} MiB", bus, "MiB/s", links,
+                        $"loopback TCP, {workers} links at once", minRatio: 0.5));
+                    rows.Add(BenchRow.Throughput(Name, $"  the same against one TCP link alone", bus, "MiB/s", single,
+                        "loopback TCP, 1 link", minRatio: null));
+
+                    void MeasureTcp()
+                    {
+                        links.Add(ring.MeanThroughput(perLink, settings.Iterations) / MiB);
+                        single.Add(tcp.MeanThroughput(bytes, settings.Iterations) / MiB);
+                    }
                 }
             }
             return rows;

@@ -16,6 +16,8 @@ public sealed class LoopbackTcp : IDisposable
     private readonly TcpListener listener;
     private readonly TcpClient sender;
     private readonly TcpClient receiver;
+    private byte[] payload = [];
+    private byte[] landing = [];
 
     public LoopbackTcp()
     {
@@ -28,32 +30,49 @@ public sealed class LoopbackTcp : IDisposable
         receiver.NoDelay = true;
     }
 
-    /// <summary>Bytes per second for one transfer of <paramref name="bytes"/>.</summary>
+    /// <summary>Bytes per second for one transfer of <paramref name="bytes"/> (the receiver on its own thread).</summary>
     public double Transfer(int bytes)
     {
-        var payload = new byte[bytes];
-        Random.Shared.NextBytes(payload);
-        var landing = new byte[bytes];
-        var receive = Task.Run(() =>
-        {
-            var stream = receiver.GetStream();
-            int read = 0;
-            while (read < bytes)
-            {
-                int n = stream.Read(landing, read, bytes - read);
-                if (n == 0) throw new IOException("loopback connection closed mid-transfer");
-                read += n;
-            }
-            stream.WriteByte(1);
-        });
+        Prepare(bytes);
+        var receive = new Thread(() => Receive(bytes)) { IsBackground = true, Name = "loopback-tcp-receiver" };
+        receive.Start();
         var clock = Stopwatch.StartNew();
+        Send(bytes);
+        double seconds = clock.Elapsed.TotalSeconds;
+        receive.Join();
+        return bytes / seconds;
+    }
+
+    /// <summary>Makes the buffers of a transfer of <paramref name="bytes"/> (outside any timing; kept for the next).</summary>
+    public void Prepare(int bytes)
+    {
+        if (payload.Length >= bytes) return;
+        payload = new byte[bytes];
+        Random.Shared.NextBytes(payload);
+        landing = new byte[bytes];
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> in 1 MiB writes and waits for the receiver's acknowledgement.</summary>
+    public void Send(int bytes)
+    {
         var output = sender.GetStream();
         for (int offset = 0; offset < bytes; offset += WriteSize)
             output.Write(payload, offset, Math.Min(WriteSize, bytes - offset));
         if (output.ReadByte() != 1) throw new IOException("loopback receiver did not acknowledge");
-        double seconds = clock.Elapsed.TotalSeconds;
-        receive.GetAwaiter().GetResult();
-        return bytes / seconds;
+    }
+
+    /// <summary>Reads <paramref name="bytes"/> and acknowledges them with one byte.</summary>
+    public void Receive(int bytes)
+    {
+        var stream = receiver.GetStream();
+        int read = 0;
+        while (read < bytes)
+        {
+            int n = stream.Read(landing, read, bytes - read);
+            if (n == 0) throw new IOException("loopback connection closed mid-transfer");
+            read += n;
+        }
+        stream.WriteByte(1);
     }
 
     /// <summary>Bytes per second over <paramref name="transfers"/> back-to-back transfers (total bytes / total time),
