@@ -8,11 +8,12 @@ namespace Cluster.Grains.Collectives;
 /// <summary>
 /// Rank-to-rank bytes over Orleans calls: a send is <see cref="IGpuWorkerGrain.Deliver"/> on the peer's slot grain
 /// (made from the training thread through the silo's grain factory), a receive waits on this slot's mailbox of the
-/// generation. A send copies the caller's bytes into a pooled array and lends that as the
-/// <see cref="CollectivePayload"/>: the array goes back to the pool once the call succeeded (the peer's silo then has
-/// its own pooled copy, or, on this silo, the mailbox copied it); after a failed or abandoned call Orleans may still
-/// hold the message, so the array is left to the garbage collector. The caller's memory (a tensor's, which a failed
-/// run frees) is never referenced past the send. Received bytes are pooled too (see <see cref="ReceiveAsync"/>). A peer
+/// generation. A send lends garbage-collected memory (the ring's bucket buffers, <see cref="PinnedFloatBuffer"/>) as
+/// the <see cref="CollectivePayload"/> itself: Orleans serializes it straight from there. Other memory (a tensor's
+/// own, which a failed run frees) is first copied into a pooled array, which goes back to the pool once the call
+/// succeeded (the peer's silo then has its own pooled copy, or, on this silo, the mailbox copied it); after a failed
+/// or abandoned call Orleans may still hold the message, so that array is left to the garbage collector and native
+/// memory is never referenced past the send (see <see cref="CollectiveMemory"/>). Received bytes are pooled too (see <see cref="ReceiveAsync"/>). A peer
 /// that is gone, silent past the call timeout, or already on a newer generation makes the send throw
 /// <see cref="GroupFaultException"/>. Disposing ends the generation on this slot (its mailbox is dropped).
 /// </summary>
@@ -51,15 +52,20 @@ public sealed class OrleansPeerTransport : IPeerTransport, IDisposable
             throw new ArgumentException(
                 $"a collective message of {payload.Length} bytes exceeds the {maxPayloadBytes}-byte limit of the silo's messages " +
                 "(lower distributed.chunk_size_mb or raise Cluster:MaxMessageBodyMiB)");
-        var lent = ArrayPool<byte>.Shared.Rent(payload.Length);
-        payload.Span.CopyTo(lent);
+        // Garbage-collected memory goes out as it is; native memory is copied first (see CollectiveMemory).
+        byte[]? copy = null;
+        if (!CollectiveMemory.OutlivesItsOwner(payload))
+        {
+            copy = ArrayPool<byte>.Shared.Rent(payload.Length);
+            payload.Span.CopyTo(copy);
+        }
         var message = new CollectiveMessage(group.GroupId, group.Generation, group.Rank, tag,
-            CollectivePayload.Lend(lent.AsMemory(0, payload.Length)));
+            CollectivePayload.Lend(copy is null ? payload : copy.AsMemory(0, payload.Length)));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, stop);
         try
         {
             await peerGrain(peer).Deliver(message).WaitAsync(linked.Token);
-            ArrayPool<byte>.Shared.Return(lent);
+            if (copy is not null) ArrayPool<byte>.Shared.Return(copy);
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {

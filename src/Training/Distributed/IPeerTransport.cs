@@ -14,7 +14,9 @@ public interface IPeerTransport
 
     /// <summary>
     /// Sends <paramref name="payload"/> to <paramref name="toRank"/>. The caller may reuse the memory as soon as the
-    /// returned task completed (the transport copies or serializes it before then).
+    /// returned task completed successfully (the transport copies or serializes it before then). After a failed or
+    /// cancelled send the transport may still read garbage-collected memory (<see cref="CollectiveMemory"/>), never
+    /// native memory.
     /// </summary>
     Task SendAsync(int toRank, long tag, ReadOnlyMemory<byte> payload, CancellationToken cancellation);
 

@@ -10,13 +10,14 @@ namespace Cluster.Training.Distributed;
 /// its own). Each bucket goes on the wire as soon as it is packed, so packing bucket k+1 overlaps the all-reduce of
 /// bucket k, and bucket k is copied back while later ones are still in flight. TorchSharp 0.107 has no tensor
 /// gradient hooks, so buckets cannot start during backward itself. Bucket buffers are kept across calls; the ring
-/// reads and writes them in place through their native memory. Reductions run in float32.</para>
+/// reads and writes them in place (<see cref="PinnedFloatBuffer"/>: managed memory the tensors share, so a transport
+/// sends from it without a copy). Reductions run in float32.</para>
 /// </summary>
 public sealed class RingProcessGroup : IProcessGroup
 {
     private readonly RingAllReduce ring;
     private readonly long bucketElements;
-    private readonly List<(Tensor Tensor, TensorMemory Memory)> buckets = [];
+    private readonly List<PinnedFloatBuffer> buckets = [];
     // The few tensor lists a run reduces over and over (gradients, the loss, buffers), most recent first.
     private readonly List<BucketPlan> plans = [];
     private const int PlansKept = 4;
@@ -50,7 +51,8 @@ public sealed class RingProcessGroup : IProcessGroup
         var inFlight = new Task[layout.Buckets.Count];
         for (int k = 0; k < layout.Buckets.Count; k++)
         {
-            var (bucket, memory) = Bucket(k, layout.Buckets[k].Elements);
+            var buffer = Bucket(k, layout.Buckets[k].Elements);
+            var bucket = buffer.Tensor;
             using (NewDisposeScope())
             {
                 foreach (var entry in layout.Buckets[k].Entries)
@@ -58,7 +60,7 @@ public sealed class RingProcessGroup : IProcessGroup
                     bucket.narrow(0, entry.Offset, entry.Elements).copy_(tensors[entry.Index].reshape(-1));
                 }
             }
-            inFlight[k] = ring.SumAsync(memory.Memory[..(int)(layout.Buckets[k].Elements * sizeof(float))]);
+            inFlight[k] = ring.SumAsync(buffer.Memory[..(int)(layout.Buckets[k].Elements * sizeof(float))]);
         }
         try
         {
@@ -86,24 +88,23 @@ public sealed class RingProcessGroup : IProcessGroup
         }
     }
 
-    private (Tensor Tensor, TensorMemory Memory) Bucket(int index, long elements)
+    private PinnedFloatBuffer Bucket(int index, long elements)
     {
-        if (index < buckets.Count && buckets[index].Tensor.numel() >= elements)
+        if (index < buckets.Count && buckets[index].Elements >= elements)
             return buckets[index];
-        // Kept across calls: a collective called inside a caller's DisposeScope (a training step, a SyncBatchNorm
-        // forward) must not leave the scope owning the buffer, or its end frees memory the ring still writes to.
-        var tensor = torch.empty(Math.Max(elements, bucketElements), ScalarType.Float32, torch.CPU).DetachFromDisposeScope();
-        var entry = (tensor, new TensorMemory(tensor));
+        // Kept across calls and outside any DisposeScope: a collective called inside a caller's scope (a training
+        // step, a SyncBatchNorm forward) must not leave the scope owning the buffer.
+        var buffer = new PinnedFloatBuffer(Math.Max(elements, bucketElements));
         if (index < buckets.Count)
         {
-            buckets[index].Tensor.Dispose();
-            buckets[index] = entry;
+            ((IDisposable)buckets[index]).Dispose();
+            buckets[index] = buffer;
         }
         else
         {
-            buckets.Add(entry);
+            buckets.Add(buffer);
         }
-        return entry;
+        return buffer;
     }
 
     private BucketPlan PlanFor(IReadOnlyList<Tensor> tensors)
@@ -123,8 +124,8 @@ public sealed class RingProcessGroup : IProcessGroup
 
     public void Dispose()
     {
-        foreach (var (tensor, _) in buckets)
-            tensor.Dispose();
+        foreach (IDisposable buffer in buckets)
+            buffer.Dispose();
         buckets.Clear();
     }
 
