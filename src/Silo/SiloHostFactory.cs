@@ -82,6 +82,7 @@ public static class SiloHostFactory
         else
             ConfigureEmbedded(silo, options);
         silo.AddClusterGrains();
+        LargeSocketBlocks.Use(silo.Services);
         silo.Services.Configure<WorkerOptions>(worker => worker.ScratchPath = options.ResolvedScratchPath);
         silo.Services.AddSingleton(Options.Create(options.Experiments));
         silo.Services.AddSingleton(Options.Create(options.Sweeps));
