@@ -112,14 +112,21 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>kill -9: no graceful leave; the cluster must notice by itself.</summary>
     public Task KillAsync(int index) => SignalAsync(index, SigKill);
 
+    /// <summary>kill -9 of a silo listed before, at once (without listing the silos again).</summary>
+    public Task KillAsync(Silo silo) => SignalAsync(silo, SigKill);
+
     /// <summary>SIGSTOP: the process is alive (its sockets stay open) but does nothing.</summary>
     public Task PauseAsync(int index) => SignalAsync(index, SigStop);
 
+    /// <summary>SIGSTOP to a silo listed before, at once (without listing the silos again).</summary>
+    public Task PauseAsync(Silo silo) => SignalAsync(silo, SigStop);
+
     public Task ResumeAsync(int index) => SignalAsync(index, SigCont);
 
-    private async Task SignalAsync(int index, int signal)
+    private async Task SignalAsync(int index, int signal) => await SignalAsync(await SiloAsync(index), signal);
+
+    private async Task SignalAsync(Silo silo, int signal)
     {
-        var silo = await SiloAsync(index);
         if (kill(silo.Pid, signal) != 0)
             throw new InvalidOperationException($"kill({silo.Pid}, {signal}) for {silo.Name} failed: errno {Marshal.GetLastPInvokeError()}");
         if (signal == SigKill)
