@@ -16,8 +16,11 @@ internal sealed class NcclWatchdog : IDisposable
     private readonly object gate = new();
     private readonly Thread thread;
     private readonly ManualResetEventSlim stopping = new();
+    private readonly ManualResetEventSlim published = new();
     private string? operation;
     private DateTime deadline;
+    // Set before the abort (an error the aborted call reports is caused by it), published once the abort returned.
+    private volatile Exception? aborting;
     private volatile Exception? fault;
 
     public NcclWatchdog(IAbortableCommunicator communicator, TimeSpan timeout, TimeSpan pollInterval,
@@ -61,7 +64,7 @@ internal sealed class NcclWatchdog : IDisposable
             }
             if (fault is { } late) throw late;
         }
-        catch (Exception error) when (fault is { } cause && !ReferenceEquals(error, cause))
+        catch (Exception error) when (FaultBehind(error) is { } cause)
         {
             throw cause;
         }
@@ -69,6 +72,15 @@ internal sealed class NcclWatchdog : IDisposable
         {
             lock (gate) operation = null;
         }
+    }
+
+    /// <summary>The watchdog's fault when it caused <paramref name="error"/>: an aborted call may fail before the
+    /// abort returned, so an abort under way is waited for.</summary>
+    private Exception? FaultBehind(Exception error)
+    {
+        if (aborting is null) return null;
+        published.Wait();
+        return ReferenceEquals(error, fault) ? null : fault;
     }
 
     private void Watch()
@@ -87,6 +99,7 @@ internal sealed class NcclWatchdog : IDisposable
             if (found is null) continue;
             // Abort before publishing the fault: the training thread throws as soon as it sees the fault, and must not
             // go on to use (or free) a communicator that is not aborted yet.
+            aborting = found;
             try
             {
                 communicator.Abort();
@@ -94,6 +107,7 @@ internal sealed class NcclWatchdog : IDisposable
             finally
             {
                 fault = found;
+                published.Set();
             }
             return;
         }
@@ -119,5 +133,6 @@ internal sealed class NcclWatchdog : IDisposable
         stopping.Set();
         thread.Join();
         stopping.Dispose();
+        published.Dispose();
     }
 }

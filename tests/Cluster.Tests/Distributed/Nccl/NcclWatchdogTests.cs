@@ -11,8 +11,15 @@ public class NcclWatchdogTests
         public volatile NcclResult Error = NcclResult.Success;
         public readonly ManualResetEventSlim Aborted = new();
 
+        public TimeSpan AbortTakes = TimeSpan.Zero;
+
         public NcclResult AsyncError() => Error;
-        public void Abort() => Aborted.Set();
+
+        public void Abort()
+        {
+            Aborted.Set(); // a call waiting on the communicator fails from here on, before Abort returns
+            Thread.Sleep(AbortTakes);
+        }
     }
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(5);
@@ -44,6 +51,21 @@ public class NcclWatchdogTests
             throw new NcclException("ncclAllReduce", NcclResult.InvalidUsage, "aborted communicator");
         }, () => true));
         Assert.StartsWith("NCCL communicator failed asynchronously: ncclRemoteError (6)", error.Message);
+    }
+
+    [Fact]
+    public void A_call_that_fails_while_the_abort_is_still_running_reports_the_watchdogs_fault()
+    {
+        var communicator = new FakeCommunicator { AbortTakes = TimeSpan.FromMilliseconds(300) };
+        using var watchdog = new NcclWatchdog(communicator, TimeSpan.FromHours(1), Poll);
+
+        var error = Assert.Throws<GroupFaultException>(() => watchdog.Run("NCCL all-reduce (sum)", () =>
+        {
+            communicator.Error = NcclResult.SystemError;
+            Assert.True(communicator.Aborted.Wait(TimeSpan.FromSeconds(30)), "the watchdog did not abort");
+            throw new NcclException("ncclAllReduce", NcclResult.InvalidUsage, "aborted communicator");
+        }, () => true));
+        Assert.StartsWith("NCCL communicator failed asynchronously: ncclSystemError (2)", error.Message);
     }
 
     [Fact]
