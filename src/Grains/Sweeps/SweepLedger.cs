@@ -75,7 +75,10 @@ public sealed class SweepLedger
             return End(SweepState.Completed, $"time budget of {budget:0.###} s spent", now);
 
         bool exhausted = Record.Trials.Count >= searcher.TotalTrials;
-        while (!exhausted && unfinished < Settings.MaxConcurrentTrials)
+        // A trial holds its place until its experiment has ended too: one stopped or completed at its last epoch may
+        // still be cancelling or writing its final checkpoint on its slot.
+        int occupied = Record.Trials.Count(t => !t.State.IsTerminal() || !t.ExperimentEnded);
+        while (!exhausted && occupied < Settings.MaxConcurrentTrials)
         {
             var parameters = searcher.Suggest(Record.Trials.Count, observations);
             if (parameters is null)
@@ -92,6 +95,7 @@ public sealed class SweepLedger
             };
             Record.Trials.Add(trial);
             unfinished++;
+            occupied++;
             Dirty = true;
             if (Start(trial, now) is { } start) actions.Add(start);
             exhausted = Record.Trials.Count >= searcher.TotalTrials;
@@ -182,7 +186,12 @@ public sealed class SweepLedger
         live.Remove(trial.Index);
         trial.Checkpoint = status.Checkpoints.FirstOrDefault(c => c.IsBest) ?? LastCheckpoint(status) ?? trial.Checkpoint;
         Dirty = true;
-        if (trial.State.IsTerminal() || Record.State.IsTerminal()) return actions;
+        if (Record.State.IsTerminal()) return actions;
+        if (trial.State.IsTerminal())
+        {
+            actions.AddRange(Fill(now)); // its place is free now
+            return actions;
+        }
         switch (status.State)
         {
             case ExperimentState.Completed:

@@ -51,7 +51,7 @@ public sealed class SweepLedgerTests : IDisposable
     };
 
     [Fact]
-    public void Asha_stops_trials_below_their_rung_cutoff_and_fills_the_freed_slot_in_trial_order()
+    public void Asha_stops_trials_below_their_rung_cutoff_and_fills_the_slot_in_trial_order_once_the_run_ended()
     {
         var ledger = Ledger(Asha());
 
@@ -66,20 +66,23 @@ public sealed class SweepLedgerTests : IDisposable
         // Rung 1 is empty: t000 continues. Cutoff then = 50th percentile of [0.6] = 0.6, and 0.4 < 0.6 stops t001.
         Assert.Empty(ledger.OnResult("sw-t000", 1, Acc(0.6), T0));
         var stop = ledger.OnResult("sw-t001", 1, Acc(0.4), T0);
-        Assert.Equal([new CancelExperiment(1, "sw-t001", "stopped by ASHA at epoch 1")], stop.OfType<CancelExperiment>());
-        Assert.Equal("sw-t002", Assert.Single(stop.OfType<StartExperiment>()).ExperimentId);
+        // t001's run still holds its slot until the cancel has ended it; then t002 takes the place.
+        Assert.Equal([new CancelExperiment(1, "sw-t001", "stopped by ASHA at epoch 1")], stop);
         var stopped = ledger.Record.Trials[1];
         Assert.Equal((TrialState.Stopped, "stopped by ASHA at epoch 1"), (stopped.State, stopped.Reason));
-        Assert.Empty(ledger.OnExperimentStatus(Status("sw-t001", ExperimentState.Cancelled, [(1, 0.4)],
-            [Checkpoint("sw-t001", 1)], "stopped by ASHA at epoch 1"), T0));
+        var afterCancel = ledger.OnExperimentStatus(Status("sw-t001", ExperimentState.Cancelled, [(1, 0.4)],
+            [Checkpoint("sw-t001", 1)], "stopped by ASHA at epoch 1"), T0);
+        Assert.Equal("sw-t002", Assert.IsType<StartExperiment>(Assert.Single(afterCancel)).ExperimentId);
         Assert.Equal("experiments/sw-t001/epoch_1.pth", stopped.Checkpoint?.Key);
 
         // t000 passes rung 2 (empty) and reaches max_t at its last epoch: complete, its run ends by itself.
         Assert.Empty(ledger.OnResult("sw-t000", 2, Acc(0.7), T0));
         Assert.Empty(ledger.OnResult("sw-t000", 3, Acc(0.75), T0));
-        var complete = ledger.OnResult("sw-t000", 4, Acc(0.8), T0);
-        Assert.Equal(["sw-t003"], complete.Select(a => a.ExperimentId));
+        Assert.Empty(ledger.OnResult("sw-t000", 4, Acc(0.8), T0));
         Assert.Equal(TrialState.Completed, ledger.Record.Trials[0].State);
+        var afterEnd = ledger.OnExperimentStatus(Status("sw-t000", ExperimentState.Completed, [(1, 0.6), (2, 0.7), (3, 0.75), (4, 0.8)],
+            [Checkpoint("sw-t000", 4)]), T0);
+        Assert.Equal(["sw-t003"], afterEnd.Select(a => a.ExperimentId));
 
         // Rung 1 holds [0.6, 0.4]: cutoff 0.5. t002 (0.9) continues; t003 (0.45) stops; nothing is left to start.
         Assert.Empty(ledger.OnResult("sw-t002", 1, Acc(0.9), T0));
@@ -109,9 +112,11 @@ public sealed class SweepLedgerTests : IDisposable
 
         var actions = ledger.OnResult("sw-t000", 4, Acc(0.5), T0);
 
-        Assert.Equal(new CancelExperiment(0, "sw-t000", "completed by ASHA at epoch 4"), actions[0]);
-        Assert.Equal("sw-t001", actions[1].ExperimentId);
+        Assert.Equal([new CancelExperiment(0, "sw-t000", "completed by ASHA at epoch 4")], actions);
         Assert.Equal(TrialState.Completed, ledger.Record.Trials[0].State);
+        var next = ledger.OnExperimentStatus(Status("sw-t000", ExperimentState.Cancelled, [(1, 0.5), (2, 0.5), (3, 0.5), (4, 0.5)],
+            reason: "completed by ASHA at epoch 4"), T0);
+        Assert.Equal("sw-t001", Assert.Single(next).ExperimentId);
     }
 
     [Fact]
@@ -170,16 +175,18 @@ public sealed class SweepLedgerTests : IDisposable
         var ledger = Ledger(Asha());
         ledger.Fill(T0);
         ledger.OnResult("sw-t000", 1, Acc(0.6), T0);
-        ledger.OnResult("sw-t001", 1, Acc(0.4), T0); // stopped, t002 started
+        ledger.OnResult("sw-t001", 1, Acc(0.4), T0); // stopped; t002 waits for its run to end
 
         var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
         var stored = serializer.Deserialize<SweepRecord>(serializer.SerializeToArray(ledger.Record))!;
         var revived = Ledger(Asha(), record: stored);
 
         // t001's stop is decided, but its run was not seen ended yet: reconciliation still watches it.
-        Assert.Equal([0, 1, 2], revived.LiveTrials.Order());
+        Assert.Equal([0, 1], revived.LiveTrials.Order());
         Assert.Equal(TrialState.Stopped, stored.Trials[1].State);
-        Assert.Empty(revived.Fill(T0)); // two unfinished trials hold both places
+        Assert.Empty(revived.Fill(T0)); // t000 and t001's ending run hold both places
+        Assert.Equal("sw-t002", Assert.Single(revived.OnExperimentStatus(
+            Status("sw-t001", ExperimentState.Cancelled, [(1, 0.4)], reason: "stopped by ASHA at epoch 1"), T0)).ExperimentId);
         Assert.Equal(0.6, stored.Trials[0].History.Single().Value);
         // Rung 1 replayed as [0.6, 0.4]: cutoff 0.5 stops 0.45 (a scheduler that forgot them would not).
         Assert.Equal("stopped by ASHA at epoch 1", Assert.IsType<CancelExperiment>(revived.OnResult("sw-t002", 1, Acc(0.45), T0)[0]).Reason);
