@@ -22,6 +22,10 @@ public sealed class NonLocalLayer : nn.Module<Tensor, Tensor, Tensor>
     private readonly Dropout? dropout;
     private readonly int latentChannels, numStFeat, numLtFeat;
     private readonly bool preActivate, useScale, zeroInitOutConv;
+    // Held by the module, not made by an implicit double → Scalar conversion per call: TorchSharp 0.107 never disposes
+    // those, and the finalizer freed one during the native division it was passed to (CI: "Expected false to be true"
+    // from c10::Scalar::toDouble inside div).
+    private readonly Scalar attentionScale;
 
     public NonLocalLayer(int stChannels, int ltChannels, int latentChannels, int numStFeat, int numLtFeat,
         bool preActivate, bool useScale = true, double dropoutRatio = 0.2, bool zeroInitOutConv = false)
@@ -32,6 +36,7 @@ public sealed class NonLocalLayer : nn.Module<Tensor, Tensor, Tensor>
         this.numLtFeat = numLtFeat;
         this.preActivate = preActivate;
         this.useScale = useScale;
+        attentionScale = Math.Sqrt(latentChannels).ToScalar();
         this.zeroInitOutConv = zeroInitOutConv;
         st_feat_conv = new PointwiseConv(stChannels, latentChannels);
         lt_feat_conv = new PointwiseConv(ltChannels, latentChannels);
@@ -59,7 +64,7 @@ public sealed class NonLocalLayer : nn.Module<Tensor, Tensor, Tensor>
         var phi = lt_feat_conv.forward(ltFeat).view(n, latentChannels, numLtFeat);
         var g = global_conv.forward(ltFeat).view(n, latentChannels, numLtFeat);
         var thetaPhi = matmul(theta.permute(0, 2, 1), phi); // [n, num_st, num_lt]
-        if (useScale) thetaPhi = thetaPhi / Math.Sqrt(latentChannels);
+        if (useScale) thetaPhi = thetaPhi.div(attentionScale);
         var attention = thetaPhi.softmax(-1);
         var output = matmul(g, attention.permute(0, 2, 1)).view(n, latentChannels, numStFeat, 1, 1);
         if (preActivate) output = relu.forward(ln.forward(output));
@@ -67,5 +72,11 @@ public sealed class NonLocalLayer : nn.Module<Tensor, Tensor, Tensor>
         if (!preActivate) output = ln.forward(output);
         if (dropout is not null) output = dropout.forward(output);
         return output.MoveToOuterDisposeScope();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) attentionScale.Dispose();
+        base.Dispose(disposing);
     }
 }
