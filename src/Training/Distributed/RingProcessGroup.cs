@@ -48,6 +48,8 @@ public sealed class RingProcessGroup : IProcessGroup
             return;
         var layout = PlanFor(tensors);
         using var noGrad = torch.no_grad();
+        // Held to the end of the call: an implicit int → Scalar conversion may be finalized during the native call.
+        using var worldSize = WorldSize.ToScalar();
         var inFlight = new Task[layout.Buckets.Count];
         for (int k = 0; k < layout.Buckets.Count; k++)
         {
@@ -71,7 +73,7 @@ public sealed class RingProcessGroup : IProcessGroup
                 using (NewDisposeScope())
                 {
                     if (average)
-                        bucket.narrow(0, 0, layout.Buckets[k].Elements).div_(WorldSize);
+                        bucket.narrow(0, 0, layout.Buckets[k].Elements).div_(worldSize);
                     foreach (var entry in layout.Buckets[k].Entries)
                     {
                         var tensor = tensors[entry.Index];

@@ -101,9 +101,11 @@ public sealed class NcclProcessGroup : IProcessGroup
             if (!t.is_floating_point())
                 throw new ArgumentException($"a mean needs floating-point tensors, got {t.dtype}", nameof(tensors));
         AllReduce(tensors, useAvg ? NcclRedOp.Avg : NcclRedOp.Sum, "NCCL all-reduce (mean)");
-        if (!useAvg)
-            using (no_grad())
-                foreach (var t in tensors) t.div_(WorldSize);
+        if (useAvg) return;
+        // Held to the end of the call: an implicit int → Scalar conversion may be finalized during the native call.
+        using var worldSize = WorldSize.ToScalar();
+        using (no_grad())
+            foreach (var t in tensors) t.div_(worldSize);
     }
 
     public void AllReduceSum(IReadOnlyList<Tensor> tensors) => AllReduce(tensors, NcclRedOp.Sum, "NCCL all-reduce (sum)");
