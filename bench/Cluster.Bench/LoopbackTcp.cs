@@ -77,10 +77,14 @@ public sealed class LoopbackTcp : IDisposable
 
     /// <summary>Bytes per second over <paramref name="transfers"/> back-to-back transfers (total bytes / total time),
     /// as the all-reduce side reports the mean of its iterations: one transfer alone is at the mercy of a busy core.</summary>
-    public double MeanThroughput(int bytes, int transfers)
+    public double MeanThroughput(int bytes, int transfers) => MeanThroughput(bytes, transfers, Transfer);
+
+    /// <summary>Total bytes / total time of <paramref name="transfers"/> calls of <paramref name="transfer"/>, each
+    /// returning bytes per second.</summary>
+    internal static double MeanThroughput(int bytes, int transfers, Func<int, double> transfer)
     {
         double seconds = 0;
-        for (int i = 0; i < transfers; i++) seconds += bytes / Transfer(bytes);
+        for (int i = 0; i < transfers; i++) seconds += bytes / transfer(bytes);
         return (double)bytes * transfers / seconds;
     }
 

@@ -50,12 +50,8 @@ public sealed class LoopbackTcpRing : IDisposable
     }
 
     /// <summary>Bytes per second per link over <paramref name="transfers"/> back-to-back transfers.</summary>
-    public double MeanThroughput(int bytesPerLink, int transfers)
-    {
-        double seconds = 0;
-        for (int i = 0; i < transfers; i++) seconds += bytesPerLink / Transfer(bytesPerLink);
-        return (double)bytesPerLink * transfers / seconds;
-    }
+    public double MeanThroughput(int bytesPerLink, int transfers) =>
+        LoopbackTcp.MeanThroughput(bytesPerLink, transfers, Transfer);
 
     public void Dispose()
     {

@@ -21,44 +21,52 @@ namespace Cluster.Silo.Hosting;
 public static class LargeSocketBlocks
 {
     public const int BlockBytes = 64 * 1024;
-    private const string SharedPoolTypeName = "Orleans.Networking.Shared.SharedMemoryPool";
-    private const string SharedPoolField = "<Pool>k__BackingField";
-    private const string FactoryProperty = nameof(SocketConnectionOptions) + ".MemoryPoolFactory";
+
+    /// <summary>The Orleans internals replaced here, looked up once.</summary>
+    private sealed record OrleansMembers(Type SharedPoolType, FieldInfo PoolField, PropertyInfo PoolFactory)
+    {
+        private const string SharedPoolTypeName = "Orleans.Networking.Shared.SharedMemoryPool";
+        private const string SharedPoolField = "<Pool>k__BackingField";
+        private const string FactoryProperty = nameof(SocketConnectionOptions) + ".MemoryPoolFactory";
+
+        public static OrleansMembers Find()
+        {
+            var sharedPoolType = typeof(SocketConnectionOptions).Assembly.GetType(SharedPoolTypeName)
+                                 ?? throw Missing(SharedPoolTypeName);
+            var poolField = sharedPoolType.GetField(SharedPoolField, BindingFlags.Instance | BindingFlags.NonPublic)
+                            ?? throw Missing($"{SharedPoolTypeName}.{SharedPoolField}");
+            var factory = typeof(SocketConnectionOptions).GetProperty("MemoryPoolFactory", BindingFlags.Instance | BindingFlags.NonPublic)
+                          ?? throw Missing(FactoryProperty);
+            if (poolField.FieldType != typeof(MemoryPool<byte>) || factory.PropertyType != typeof(Func<MemoryPool<byte>>))
+                throw Missing($"{SharedPoolField} or {FactoryProperty} of the expected type");
+            return new OrleansMembers(sharedPoolType, poolField, factory);
+        }
+
+        private static InvalidOperationException Missing(string member) =>
+            new($"this Orleans version has no {member}: LargeSocketBlocks (src/Silo/Hosting) must be updated for it");
+    }
 
     public static void Use(IServiceCollection services)
     {
-        var sharedPoolType = typeof(SocketConnectionOptions).Assembly.GetType(SharedPoolTypeName)
-                             ?? throw Missing(SharedPoolTypeName);
-        var poolField = sharedPoolType.GetField(SharedPoolField, BindingFlags.Instance | BindingFlags.NonPublic)
-                        ?? throw Missing($"{SharedPoolTypeName}.{SharedPoolField}");
-        var factory = typeof(SocketConnectionOptions).GetProperty("MemoryPoolFactory", BindingFlags.Instance | BindingFlags.NonPublic)
-                      ?? throw Missing(FactoryProperty);
-        if (poolField.FieldType != typeof(MemoryPool<byte>) || factory.PropertyType != typeof(Func<MemoryPool<byte>>))
-            throw Missing($"{SharedPoolField} or {FactoryProperty} of the expected type");
-
+        var orleans = OrleansMembers.Find();
         // Registered after Orleans' own registration, so this one is what the container resolves.
-        services.AddSingleton(sharedPoolType, _ =>
+        services.AddSingleton(orleans.SharedPoolType, _ =>
         {
-            var shared = Activator.CreateInstance(sharedPoolType, nonPublic: true)!;
-            poolField.SetValue(shared, new LargeBlockMemoryPool(BlockBytes));
+            var shared = Activator.CreateInstance(orleans.SharedPoolType, nonPublic: true)!;
+            orleans.PoolField.SetValue(shared, new LargeBlockMemoryPool(BlockBytes));
             return shared;
         });
         services.Configure<SocketConnectionOptions>(options =>
-            factory.SetValue(options, (Func<MemoryPool<byte>>)(() => new LargeBlockMemoryPool(BlockBytes))));
+            orleans.PoolFactory.SetValue(options, (Func<MemoryPool<byte>>)(() => new LargeBlockMemoryPool(BlockBytes))));
     }
 
     /// <summary>The pools Orleans will use with <paramref name="services"/> (for tests).</summary>
     internal static (MemoryPool<byte> Shared, MemoryPool<byte> Listener) PoolsOf(IServiceProvider services)
     {
-        var sharedPoolType = typeof(SocketConnectionOptions).Assembly.GetType(SharedPoolTypeName)!;
-        var shared = (MemoryPool<byte>)sharedPoolType.GetProperty("Pool", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)!
-            .GetValue(services.GetRequiredService(sharedPoolType))!;
+        var orleans = OrleansMembers.Find();
+        var shared = (MemoryPool<byte>)orleans.PoolField.GetValue(services.GetRequiredService(orleans.SharedPoolType))!;
         var options = services.GetRequiredService<IOptions<SocketConnectionOptions>>().Value;
-        var listener = ((Func<MemoryPool<byte>>)typeof(SocketConnectionOptions).GetProperty("MemoryPoolFactory", BindingFlags.Instance | BindingFlags.NonPublic)!
-            .GetValue(options)!)();
+        var listener = ((Func<MemoryPool<byte>>)orleans.PoolFactory.GetValue(options)!)();
         return (shared, listener);
     }
-
-    private static InvalidOperationException Missing(string member) =>
-        new($"this Orleans version has no {member}: LargeSocketBlocks (src/Silo/Hosting) must be updated for it");
 }
