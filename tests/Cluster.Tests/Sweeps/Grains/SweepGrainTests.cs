@@ -19,9 +19,10 @@ public sealed class SweepGrainTests : IDisposable
 
     public void Dispose() => data.Dispose();
 
-    private static string[] Settings(string searchAlg, int numSamples, int concurrent, string scheduler, int maxFailures = 0) =>
+    private static string[] Settings(string searchAlg, int numSamples, int concurrent, string scheduler, int maxFailures = 0,
+        string metric = "acc/top1") =>
     [
-        $"search_alg: {searchAlg}", $"num_samples: {numSamples}", "metric: acc/top1", "mode: max",
+        $"search_alg: {searchAlg}", $"num_samples: {numSamples}", $"metric: {metric}", "mode: max",
         $"max_concurrent_trials: {concurrent}", "workers_per_trial: 1", $"max_failures: {maxFailures}", "seed: 0",
         $"scheduler: {scheduler}",
     ];
@@ -56,14 +57,16 @@ public sealed class SweepGrainTests : IDisposable
         await using var host = await ClusterTestHost.StartAsync(silos: 1);
         await host.RegisterCpuSlot(host.Primary);
         var sweep = host.Client.GetGrain<ISweepGrain>("asha-1");
-        // Trials alternate between the real validation list and one whose labels no 2-class model can predict (top-1
-        // exactly 0): ASHA's rung at epoch 1 then has a strict order whatever the training does.
+        // Trials alternate between the real validation list and one whose labels no 2-class model can predict, ranked by
+        // top-5 accuracy, which on 2 classes keeps both: exactly 1 on the real list and exactly 0 on the other, so
+        // ASHA's rung at epoch 1 has a strict order whatever the training does (top-1 after one epoch can be 0 too).
         var unreachable = Path.Combine(data.Root, "val_unreachable.txt");
         File.WriteAllLines(unreachable, File.ReadAllLines(data.Result.ValList!)
             .Select(line => line[..line.LastIndexOf(' ')] + " 7"));
         var yaml = SweepSpecs.Yaml(data, epochs: 2,
             [$"val_dataloader.dataset.ann_file: {{type: grid, values: ['{data.Result.ValList}', '{unreachable}']}}"],
-            Settings("grid", 2, concurrent: 1, "{type: asha, time_attr: epoch, grace_period: 1, reduction_factor: 2, max_t: 2}"),
+            Settings("grid", 2, concurrent: 1, "{type: asha, time_attr: epoch, grace_period: 1, reduction_factor: 2, max_t: 2}",
+                metric: "acc/top5"),
             "val_evaluator.metric_list=[top_k_accuracy]");
 
         var submitted = await sweep.Submit(SweepSpecs.Submission(yaml));
@@ -86,8 +89,8 @@ public sealed class SweepGrainTests : IDisposable
             var run = await host.Experiment(trial.ExperimentId!).GetStatus();
             Assert.Equal((ExperimentState.Cancelled, "stopped by ASHA at epoch 1"), (run.State, run.Reason));
         }
-        // Rung 1 sees the real list's v > 0 first (t000 and t002 train alike): t001's 0 is below the cutoff v; t002's v
-        // is not below median(v, 0) = v/2; t003's 0 is below median(v, 0, v) = v.
+        // Rung 1 sees the real list's 1 first: t001's 0 is below the cutoff 1; t002's 1 is not below median(1, 0) = 0.5;
+        // t003's 0 is below median(1, 0, 1) = 1.
         Assert.Equal(["asha-1-t001", "asha-1-t003"], stopped.Select(t => t.Id));
         foreach (var trial in done.Trials.Where(t => t.State == TrialState.Completed))
             Assert.Equal([1, 2], trial.History.Select(p => p.Epoch));
