@@ -1,3 +1,4 @@
+using Cluster.Abstractions.Collectives;
 using Cluster.Grains.Collectives;
 using Cluster.Grains.Experiments;
 using Cluster.Grains.Lfb;
@@ -26,6 +27,7 @@ public static class GrainsSiloBuilderExtensions
         builder.Services.AddOptions<WorkerOptions>();
         builder.Services.AddSingleton<SlotRuns>();
         builder.Services.AddSingleton<CollectiveMailboxes>();
+        builder.Services.AddSingleton<ICollectiveReceiveTargets>(services => services.GetRequiredService<CollectiveMailboxes>());
         builder.Services.AddSingleton<ProcessGroupFactory>();
         builder.Services.AddOptions<ExperimentOptions>();
         builder.Services.AddOptions<ClusterRegistryOptions>();

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Cluster.Abstractions.Collectives;
 using Cluster.Grains.Workers;
+using Cluster.Training.Distributed;
 using Microsoft.Extensions.Options;
 
 namespace Cluster.Grains.Collectives;
@@ -12,9 +13,10 @@ namespace Cluster.Grains.Collectives;
 /// peers may start first), within <see cref="WorkerOptions.MaxEarlyCollectiveBytes"/> per slot and for at most
 /// <see cref="WorkerOptions.EarlyCollectiveExpiry"/>; one for a generation older than the slot's current or ended run
 /// is refused with <see cref="StaleGenerationException"/>. A closed mailbox is dropped. A refused message's pooled
-/// payload is never taken and is left to the garbage collector.
+/// payload is never taken and is left to the garbage collector. A receive posted in an open mailbox is offered to the
+/// silo's message reader (<see cref="Claim"/>), which then writes the bytes straight into it.
 /// </summary>
-public sealed class CollectiveMailboxes(IOptions<WorkerOptions> options)
+public sealed class CollectiveMailboxes(IOptions<WorkerOptions> options) : ICollectiveReceiveTargets
 {
     private const int EndedGenerationsKept = 64;
     private readonly Dictionary<string, SlotMailboxes> slots = [];
@@ -49,6 +51,9 @@ public sealed class CollectiveMailboxes(IOptions<WorkerOptions> options)
     public void Deliver(string workerKey, CollectiveMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (message.To != workerKey)
+            throw new ArgumentException($"worker {workerKey} was handed a collective message for {message.To}", nameof(message));
+        Mailbox open;
         lock (slots)
         {
             var slot = SlotOf(workerKey);
@@ -56,18 +61,32 @@ public sealed class CollectiveMailboxes(IOptions<WorkerOptions> options)
                 $"worker {workerKey}: that generation did not start here within {options.Value.EarlyCollectiveExpiry}");
             if (slot.EndedGeneration(message.ExperimentId) is { } ended && message.Generation <= ended)
                 throw Stale(workerKey, message, $"generation {ended} ended here");
-            if (slot.Current is { } current && current.ExperimentId == message.ExperimentId)
+            if (slot.Current is not { } current || current.ExperimentId != message.ExperimentId || message.Generation > current.Generation)
             {
-                if (message.Generation == current.Generation)
-                {
-                    current.Post(message.FromRank, message.Tag, message.Payload.Take());
-                    return;
-                }
-                if (message.Generation < current.Generation)
-                    throw Stale(workerKey, message, $"the slot runs generation {current.Generation}");
+                BufferEarly(workerKey, slot, message);
+                return;
             }
-            BufferEarly(workerKey, slot, message);
+            if (message.Generation < current.Generation)
+                throw Stale(workerKey, message, $"the slot runs generation {current.Generation}");
+            open = current;
         }
+        // Outside the silo-wide lock: posting may apply the bytes to a posted receive. A mailbox closed meanwhile
+        // refuses the message as stale. A delivered payload was written into its receive as it was read already.
+        if (!message.Payload.WasDelivered)
+            open.Post(message.FromRank, message.Tag, message.Payload.Take());
+    }
+
+    public ClaimedReceive? Claim(string to, string experimentId, int generation, int fromRank, long tag, int length)
+    {
+        Mailbox? mailbox;
+        lock (slots)
+        {
+            if (!slots.TryGetValue(to, out var slot) || slot.Current is not { } current ||
+                current.ExperimentId != experimentId || current.Generation != generation)
+                return null;
+            mailbox = current;
+        }
+        return mailbox.Claim(fromRank, tag, length);
     }
 
     /// <summary>Mailboxes held on this silo, open or buffered (for tests: ended runs leave none behind).</summary>
@@ -173,6 +192,10 @@ public sealed class MailboxLease : IDisposable
     /// <summary>The message's bytes, owned by the caller: disposing them returns them to the pool.</summary>
     public Task<IMemoryOwner<byte>> ReceiveAsync(int fromRank, long tag, CancellationToken cancellation) =>
         mailbox.ReceiveAsync(fromRank, tag, cancellation);
+
+    /// <summary>Applies the message to <paramref name="target"/> (see <see cref="Mailbox.ReceiveIntoAsync"/>).</summary>
+    public Task ReceiveIntoAsync(int fromRank, long tag, Memory<byte> target, ReceiveOperation operation, CancellationToken cancellation) =>
+        mailbox.ReceiveIntoAsync(fromRank, tag, target, operation, cancellation);
 
     public void Dispose()
     {

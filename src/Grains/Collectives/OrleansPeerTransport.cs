@@ -59,7 +59,7 @@ public sealed class OrleansPeerTransport : IPeerTransport, IDisposable
             copy = ArrayPool<byte>.Shared.Rent(payload.Length);
             payload.Span.CopyTo(copy);
         }
-        var message = new CollectiveMessage(group.GroupId, group.Generation, group.Rank, tag,
+        var message = new CollectiveMessage(peer, group.GroupId, group.Generation, group.Rank, tag,
             CollectivePayload.Lend(copy is null ? payload : copy.AsMemory(0, payload.Length)));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, stop);
         try
@@ -78,7 +78,7 @@ public sealed class OrleansPeerTransport : IPeerTransport, IDisposable
         }
     }
 
-    /// <summary>The message's bytes in a pooled array (read there by <see cref="CollectivePayloadCodec"/>); disposing
+    /// <summary>The message's bytes in a pooled array (read there by <see cref="CollectiveMessageCodec"/>); disposing
     /// the result returns it.</summary>
     public async Task<IMemoryOwner<byte>> ReceiveAsync(int fromRank, long tag, CancellationToken cancellation)
     {
@@ -90,9 +90,29 @@ public sealed class OrleansPeerTransport : IPeerTransport, IDisposable
         }
         catch (StaleGenerationException error)
         {
-            throw new GroupFaultException($"rank {group.Rank} of '{group.GroupId}': {error.Message}", error);
+            throw Fault(error);
         }
     }
+
+    /// <summary>Posts the receive in this slot's mailbox: a message from another silo is applied to
+    /// <paramref name="target"/> as the silo reads it (<see cref="CollectiveMessageCodec"/>), one from this silo when
+    /// it is delivered.</summary>
+    public async Task ReceiveIntoAsync(int fromRank, long tag, Memory<byte> target, ReceiveOperation operation, CancellationToken cancellation)
+    {
+        PeerKey(fromRank);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, stop);
+        try
+        {
+            await mailbox.ReceiveIntoAsync(fromRank, tag, target, operation, linked.Token);
+        }
+        catch (StaleGenerationException error)
+        {
+            throw Fault(error);
+        }
+    }
+
+    private GroupFaultException Fault(StaleGenerationException error) =>
+        new($"rank {group.Rank} of '{group.GroupId}': {error.Message}", error);
 
     public void Dispose() => mailbox.Dispose();
 

@@ -26,4 +26,18 @@ public interface IPeerTransport
     /// arrives or <paramref name="cancellation"/> fires (the collective's timeout is applied by the caller).
     /// </summary>
     Task<IMemoryOwner<byte>> ReceiveAsync(int fromRank, long tag, CancellationToken cancellation);
+
+    /// <summary>
+    /// Receives the message with <paramref name="tag"/> from <paramref name="fromRank"/> straight into
+    /// <paramref name="target"/> (exactly as long as the message), applying <paramref name="operation"/>; the task
+    /// completes once the bytes are there. A transport may apply them while it reads the message off the wire, so
+    /// <paramref name="target"/> must not be read or written until the task ended, and a cancelled receive may still
+    /// be writing it while its abandoned collective unwinds (only until the transport is disposed). This default
+    /// receives into the transport's buffer and applies from there.
+    /// </summary>
+    async Task ReceiveIntoAsync(int fromRank, long tag, Memory<byte> target, ReceiveOperation operation, CancellationToken cancellation)
+    {
+        using var message = await ReceiveAsync(fromRank, tag, cancellation).ConfigureAwait(false);
+        ReceivedBytes.Apply(operation, target.Span, message.Memory.Span, fromRank, tag);
+    }
 }

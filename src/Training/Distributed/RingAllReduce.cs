@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Numerics;
 using System.Runtime.ExceptionServices;
-using System.Runtime.InteropServices;
 
 namespace Cluster.Training.Distributed;
 
@@ -11,8 +9,9 @@ namespace Cluster.Training.Distributed;
 /// from the previous one, so each link carries 2·(N−1)/N of the buffer per all-reduce whatever N is.
 /// <para>All-reduce = reduce-scatter then all-gather over N segments of the buffer. Each segment travels in messages
 /// of at most the chunk size; a chunk is forwarded to the next rank as soon as it was received and reduced, so sends
-/// to the next rank overlap receives from the previous one. Received bytes are added (or copied) straight from the
-/// transport's buffer into this one, and that buffer is handed back (disposed) at once.</para>
+/// to the next rank overlap receives from the previous one. Every receive is posted with its place in the buffer
+/// (<see cref="IPeerTransport.ReceiveIntoAsync"/>), so a transport can add (or copy) the bytes straight into it as it
+/// reads the message, with no buffer of its own in between.</para>
 /// <para>Every call takes the next sequence number of this instance (on the calling thread, before it yields), which
 /// makes its tags unique; all ranks must make the same calls in the same order.</para>
 /// </summary>
@@ -67,58 +66,53 @@ public sealed class RingAllReduce
     {
         var layout = new SegmentLayout(buffer.Length / sizeof(float), WorldSize, chunkBytes / sizeof(float));
         using var exchange = new Exchange(this, sequence, "all-reduce");
-        // The send of each (segment, chunk) still in flight: its bytes must not change before the transport has them.
-        var pendingSend = new Task?[WorldSize][];
-        for (int segment = 0; segment < WorldSize; segment++)
-            pendingSend[segment] = new Task?[layout.ChunkCount(segment)];
+        int lastStep = WorldSize - 2;
+        Memory<byte> Bytes(int segment, int chunk) => layout.Bytes(buffer, segment, chunk);
 
-        void Send(RingPhase phase, int step, int segment, int chunk) =>
-            pendingSend[segment][chunk] = exchange.Send(phase, step, chunk, layout.Bytes(buffer, segment, chunk));
-
-        async Task<(Memory<byte> Target, IMemoryOwner<byte> Received)> Receive(RingPhase phase, int step, int segment, int chunk)
+        // Every receive is posted before any send, so the transport can apply each message as it reads it. A
+        // reduce-scatter receive adds into a part of the buffer that this rank sends only afterwards. An all-gather
+        // receive overwrites a part this rank sent during the reduce-scatter (segment Rank − step), but its message
+        // cannot exist before that send was received: the completed segment it carries includes this rank's
+        // partial sum. So no byte is overwritten while a send of it may still be read.
+        var reduced = new Task[lastStep + 1][];
+        var gathered = new Task[lastStep + 1][];
+        for (int step = 0; step <= lastStep; step++)
         {
-            var target = layout.Bytes(buffer, segment, chunk);
-            var received = await exchange.Receive(phase, step, chunk, target.Length).ConfigureAwait(false);
-            if (pendingSend[segment][chunk] is { } send)
-            {
-                try
-                {
-                    await send.ConfigureAwait(false);
-                }
-                catch
-                {
-                    received.Dispose();
-                    throw;
-                }
-            }
-            return (target, received);
+            reduced[step] = PostReceives(RingPhase.ReduceScatter, step, Mod(Rank - step - 1), ReceiveOperation.Add);
+            gathered[step] = PostReceives(RingPhase.AllGather, step, Mod(Rank - step), ReceiveOperation.Copy);
+        }
+
+        Task[] PostReceives(RingPhase phase, int step, int segment, ReceiveOperation operation)
+        {
+            var receives = new Task[layout.ChunkCount(segment)];
+            for (int chunk = 0; chunk < receives.Length; chunk++)
+                receives[chunk] = exchange.ReceiveInto(phase, step, chunk, Bytes(segment, chunk), operation);
+            return receives;
         }
 
         for (int chunk = 0; chunk < layout.ChunkCount(Rank); chunk++)
-            Send(RingPhase.ReduceScatter, 0, Rank, chunk);
-        int lastStep = WorldSize - 2;
+            _ = exchange.Send(RingPhase.ReduceScatter, 0, chunk, Bytes(Rank, chunk));
         for (int step = 0; step <= lastStep; step++)
         {
             int segment = Mod(Rank - step - 1);
-            for (int chunk = 0; chunk < layout.ChunkCount(segment); chunk++)
+            for (int chunk = 0; chunk < reduced[step].Length; chunk++)
             {
-                var (target, received) = await Receive(RingPhase.ReduceScatter, step, segment, chunk).ConfigureAwait(false);
-                using (received)
-                    AddInto(MemoryMarshal.Cast<byte, float>(target.Span), MemoryMarshal.Cast<byte, float>(received.Memory.Span));
+                await exchange.Await(reduced[step][chunk]).ConfigureAwait(false);
                 // After the last step this segment is complete here: it starts the all-gather.
-                Send(step < lastStep ? RingPhase.ReduceScatter : RingPhase.AllGather, step < lastStep ? step + 1 : 0, segment, chunk);
+                if (step < lastStep)
+                    _ = exchange.Send(RingPhase.ReduceScatter, step + 1, chunk, Bytes(segment, chunk));
+                else
+                    _ = exchange.Send(RingPhase.AllGather, 0, chunk, Bytes(segment, chunk));
             }
         }
         for (int step = 0; step <= lastStep; step++)
         {
             int segment = Mod(Rank - step);
-            for (int chunk = 0; chunk < layout.ChunkCount(segment); chunk++)
+            for (int chunk = 0; chunk < gathered[step].Length; chunk++)
             {
-                var (target, received) = await Receive(RingPhase.AllGather, step, segment, chunk).ConfigureAwait(false);
-                using (received)
-                    received.Memory.CopyTo(target);
+                await exchange.Await(gathered[step][chunk]).ConfigureAwait(false);
                 if (step < lastStep)
-                    Send(RingPhase.AllGather, step + 1, segment, chunk);
+                    _ = exchange.Send(RingPhase.AllGather, step + 1, chunk, Bytes(segment, chunk));
             }
         }
         await exchange.Finish().ConfigureAwait(false);
@@ -170,31 +164,45 @@ public sealed class RingAllReduce
 
     private int Mod(int value) => ((value % WorldSize) + WorldSize) % WorldSize;
 
-    private static void AddInto(Span<float> target, ReadOnlySpan<float> source)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var targetVectors = MemoryMarshal.Cast<float, Vector<float>>(target);
-            var sourceVectors = MemoryMarshal.Cast<float, Vector<float>>(source);
-            for (int v = 0; v < targetVectors.Length; v++)
-                targetVectors[v] += sourceVectors[v];
-            i = targetVectors.Length * Vector<float>.Count;
-        }
-        for (; i < target.Length; i++)
-            target[i] += source[i];
-    }
-
     /// <summary>
     /// The messages of one collective call: sends to the next rank and receives from the previous one, each bounded
-    /// by the timeout. A failed send aborts the pending receive at once, so a dead next rank is noticed without
-    /// waiting for the timeout.
+    /// by the timeout (a posted receive's from when the call starts waiting for it). A failed send aborts the pending
+    /// receives at once, so a dead next rank is noticed without waiting for the timeout; so does the end of the call.
     /// </summary>
     private sealed class Exchange(RingAllReduce ring, long sequence, string operation) : IDisposable
     {
         private readonly CancellationTokenSource abort = new();
         private readonly List<Task> sends = [];
+        private readonly List<Task> posted = [];
         private Exception? sendFailure;
+
+        /// <summary>Posts the receive of a message straight into <paramref name="target"/>; wait for it with
+        /// <see cref="Await"/>.</summary>
+        public Task ReceiveInto(RingPhase phase, int step, int chunk, Memory<byte> target, ReceiveOperation receiveOperation)
+        {
+            var receive = ring.transport.ReceiveIntoAsync(ring.Previous, RingTag.Of(sequence, phase, step, chunk), target,
+                receiveOperation, abort.Token);
+            posted.Add(receive);
+            return receive;
+        }
+
+        /// <summary>Waits for a posted receive, for at most the timeout from now.</summary>
+        public async Task Await(Task receive)
+        {
+            try
+            {
+                await receive.WaitAsync(ring.Timeout).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (Volatile.Read(ref sendFailure) is { } failure)
+            {
+                ExceptionDispatchInfo.Throw(failure);
+                throw;
+            }
+            catch (TimeoutException) when (!receive.IsCompleted)
+            {
+                throw new CollectiveTimeoutException(ring.Previous, ring.Timeout, operation);
+            }
+        }
 
         public Task Send(RingPhase phase, int step, int chunk, ReadOnlyMemory<byte> payload)
         {
@@ -255,11 +263,13 @@ public sealed class RingAllReduce
             }
         }
 
-        /// <summary>A failed call leaves sends behind; their faults are expected and must not go unobserved.</summary>
+        /// <summary>A failed call leaves sends and posted receives behind: the receives are withdrawn, and the faults
+        /// of both are expected and must not go unobserved.</summary>
         public void Dispose()
         {
-            foreach (var send in sends)
-                _ = send.ContinueWith(static task => task.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+            abort.Cancel();
+            foreach (var task in sends.Concat(posted))
+                _ = task.ContinueWith(static task => task.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
         }
     }
 
