@@ -20,6 +20,7 @@ public sealed class CollectiveMailboxes(IOptions<WorkerOptions> options) : IColl
 {
     private const int EndedGenerationsKept = 64;
     private readonly Dictionary<string, SlotMailboxes> slots = [];
+    private long claimed;
 
     /// <summary>
     /// Opens the mailbox of <paramref name="experimentId"/>'s <paramref name="generation"/> on a slot, with whatever
@@ -86,8 +87,13 @@ public sealed class CollectiveMailboxes(IOptions<WorkerOptions> options) : IColl
                 return null;
             mailbox = current;
         }
-        return mailbox.Claim(fromRank, tag, length);
+        var claim = mailbox.Claim(fromRank, tag, length);
+        if (claim is not null) Interlocked.Increment(ref claimed);
+        return claim;
     }
+
+    /// <summary>Messages this silo read straight into their posted receive (for tests: the path is taken).</summary>
+    internal long Claimed => Interlocked.Read(ref claimed);
 
     /// <summary>Mailboxes held on this silo, open or buffered (for tests: ended runs leave none behind).</summary>
     internal int Count
