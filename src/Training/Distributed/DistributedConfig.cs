@@ -10,12 +10,15 @@ public sealed class DistributedConfig
     public const string Key = "distributed";
     private const long MiB = 1024 * 1024;
 
+    /// <summary>The default <see cref="ChunkSizeMb"/>: what the silos' connection blocks are sized for.</summary>
+    public const int DefaultChunkSizeMb = 4;
+
     /// <summary>auto: NCCL when every worker runs on CUDA, else the ring.</summary>
     public DistributedBackend Backend { get; init; } = DistributedBackend.Auto;
     /// <summary>Gradients are packed into flat buckets of at most this size, each all-reduced as one buffer.</summary>
     public double BucketSizeMb { get; init; } = 25;
     /// <summary>The largest message of the ring (a chunk of a bucket).</summary>
-    public double ChunkSizeMb { get; init; } = 4;
+    public double ChunkSizeMb { get; init; } = DefaultChunkSizeMb;
     /// <summary>Seconds a collective waits for a peer before the group is declared faulty.</summary>
     public double CollectiveTimeout { get; init; } = 300;
     /// <summary>BatchNorm statistics over the global batch (SyncBN) instead of each worker's slice.</summary>
