@@ -11,9 +11,10 @@ namespace Cluster.Grains.Collectives;
 /// generation. A send lends garbage-collected memory (the ring's bucket buffers, <see cref="PinnedFloatBuffer"/>) as
 /// the <see cref="CollectivePayload"/> itself: Orleans serializes it straight from there. Other memory (a tensor's
 /// own, which a failed run frees) is first copied into a pooled array, which goes back to the pool once the call
-/// succeeded (the peer's silo then has its own pooled copy, or, on this silo, the mailbox copied it); after a failed
+/// succeeded (the peer's silo then has the bytes, or, on this silo, the mailbox applied or copied them); after a failed
 /// or abandoned call Orleans may still hold the message, so that array is left to the garbage collector and native
-/// memory is never referenced past the send (see <see cref="CollectiveMemory"/>). Received bytes are pooled too (see <see cref="ReceiveAsync"/>). A peer
+/// memory is never referenced past the send (see <see cref="CollectiveMemory"/>). A receive posted with its target
+/// (<see cref="ReceiveIntoAsync"/>) gets the bytes applied as this silo reads them; others get them pooled. A peer
 /// that is gone, silent past the call timeout, or already on a newer generation makes the send throw
 /// <see cref="GroupFaultException"/>. Disposing ends the generation on this slot (its mailbox is dropped).
 /// </summary>
