@@ -57,8 +57,8 @@ public sealed class CollectiveMessageCodec(IEnumerable<ICollectiveReceiveTargets
         field.EnsureWireType(WireType.LengthPrefixed);
         long length = reader.ReadVarUInt32();
         long start = reader.Position;
-        string to = ReadString(ref reader, length);
-        string experimentId = ReadString(ref reader, length);
+        string to = ReadString(ref reader, length - (reader.Position - start));
+        string experimentId = ReadString(ref reader, length - (reader.Position - start));
         int generation = reader.ReadInt32();
         int fromRank = reader.ReadInt32();
         long tag = reader.ReadInt64();
@@ -83,11 +83,11 @@ public sealed class CollectiveMessageCodec(IEnumerable<ICollectiveReceiveTargets
         ArrayPool<byte>.Shared.Return(rented);
     }
 
-    private static string ReadString<TInput>(ref Reader<TInput> reader, long messageLength)
+    private static string ReadString<TInput>(ref Reader<TInput> reader, long bytesLeft)
     {
         int byteCount = reader.ReadInt32();
-        if (byteCount < 0 || byteCount > messageLength)
-            throw new InvalidOperationException($"a collective message of {messageLength} bytes announced a {byteCount}-byte name");
+        if (byteCount < 0 || byteCount > bytesLeft - sizeof(int))
+            throw new InvalidOperationException($"a collective message announced a {byteCount}-byte name with {bytesLeft - sizeof(int)} bytes left");
         var rented = ArrayPool<byte>.Shared.Rent(byteCount);
         try
         {
@@ -104,10 +104,11 @@ public sealed class CollectiveMessageCodec(IEnumerable<ICollectiveReceiveTargets
     /// and the rest of the message is still read, so the connection's stream stays in step.</summary>
     private static CollectivePayload ReadInto<TInput>(ref Reader<TInput> reader, ClaimedReceive claim, int length)
     {
-        var piece = ArrayPool<byte>.Shared.Rent(PieceBytes);
+        byte[]? piece = null;
         Exception? failure = null;
         try
         {
+            piece = ArrayPool<byte>.Shared.Rent(PieceBytes);
             for (int offset = 0; offset < length; offset += PieceBytes)
             {
                 var bytes = piece.AsSpan(0, Math.Min(PieceBytes, length - offset));
@@ -130,7 +131,7 @@ public sealed class CollectiveMessageCodec(IEnumerable<ICollectiveReceiveTargets
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(piece);
+            if (piece is not null) ArrayPool<byte>.Shared.Return(piece);
         }
         claim.Finish(failure);
         return CollectivePayload.Delivered(length);

@@ -54,6 +54,10 @@ public sealed class CollectiveMailboxes(IOptions<WorkerOptions> options) : IColl
         ArgumentNullException.ThrowIfNull(message);
         if (message.To != workerKey)
             throw new ArgumentException($"worker {workerKey} was handed a collective message for {message.To}", nameof(message));
+        // Written into its posted receive as it was read (the claim checked slot, experiment and generation): the
+        // receiving run may have ended its generation since, which must not fail the sender's call.
+        if (message.Payload.WasDelivered)
+            return;
         Mailbox open;
         lock (slots)
         {
@@ -72,9 +76,8 @@ public sealed class CollectiveMailboxes(IOptions<WorkerOptions> options) : IColl
             open = current;
         }
         // Outside the silo-wide lock: posting may apply the bytes to a posted receive. A mailbox closed meanwhile
-        // refuses the message as stale. A delivered payload was written into its receive as it was read already.
-        if (!message.Payload.WasDelivered)
-            open.Post(message.FromRank, message.Tag, message.Payload.Take());
+        // refuses the message as stale.
+        open.Post(message.FromRank, message.Tag, message.Payload.Take());
     }
 
     public ClaimedReceive? Claim(string to, string experimentId, int generation, int fromRank, long tag, int length)

@@ -142,6 +142,23 @@ public class CollectiveMailboxesTests
     }
 
     [Fact]
+    public async Task AMessageReadIntoItsReceiveIsAcceptedEvenAfterTheReceivingRunEndedItsGeneration()
+    {
+        // The reader completes the receive before the message's Deliver turn runs; by then the receiving rank may
+        // have finished its collective and ended the generation. Its sender must not see that as a stale message.
+        var lease = mailboxes.Open(Slot, "exp", 1);
+        var receive = lease.ReceiveIntoAsync(1, 4, new byte[4], ReceiveOperation.Copy, CancellationToken.None);
+        var claim = mailboxes.Claim(Slot, "exp", 1, fromRank: 1, tag: 4, length: 4)!;
+        claim.Write(0, Floats(1));
+        claim.Finish(null);
+        await receive;
+        lease.Dispose();
+
+        mailboxes.Deliver(Slot, CollectiveMessageCodecTests.AsDelivered(Message(1, 1, 4, Floats(1))));
+        Assert.Throws<StaleGenerationException>(() => mailboxes.Deliver(Slot, Message(1, 1, 5, Floats(1))));
+    }
+
+    [Fact]
     public async Task AMessageOfAnotherLengthFailsItsPostedReceiveAndACancelledOneLeavesItsTargetAlone()
     {
         using var lease = mailboxes.Open(Slot, "exp", 1);
