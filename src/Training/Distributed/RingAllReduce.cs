@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.ExceptionServices;
 
@@ -144,21 +143,24 @@ public sealed class RingAllReduce
 
     private async Task<byte[]> ReceiveBlob(Exchange exchange, int step)
     {
-        long length;
-        using (var header = await exchange.Receive(RingPhase.AllGather, step, 0, HeaderBytes).ConfigureAwait(false))
-            length = BinaryPrimitives.ReadInt64LittleEndian(header.Memory.Span);
+        var header = new byte[HeaderBytes];
+        await exchange.Await(exchange.ReceiveInto(RingPhase.AllGather, step, 0, header, ReceiveOperation.Copy)).ConfigureAwait(false);
+        long length = BinaryPrimitives.ReadInt64LittleEndian(header);
         if (length < 0 || length > Array.MaxLength)
             throw new InvalidOperationException($"all-gather: rank {Previous} announced a blob of {length} bytes");
         int chunks = (int)((length + chunkBytes - 1) / chunkBytes);
         if (chunks > RingTag.MaxChunks - 1)
             throw new InvalidOperationException($"all-gather: a blob of {length} bytes needs more than {RingTag.MaxChunks - 1} chunks");
         var blob = new byte[length];
+        var parts = new Task[chunks];
         for (int chunk = 1; chunk <= chunks; chunk++)
         {
             int offset = (chunk - 1) * chunkBytes;
-            using var part = await exchange.Receive(RingPhase.AllGather, step, chunk, (int)Math.Min(chunkBytes, length - offset)).ConfigureAwait(false);
-            part.Memory.Span.CopyTo(blob.AsSpan(offset));
+            parts[chunk - 1] = exchange.ReceiveInto(RingPhase.AllGather, step, chunk,
+                blob.AsMemory(offset, (int)Math.Min(chunkBytes, length - offset)), ReceiveOperation.Copy);
         }
+        foreach (var part in parts)
+            await exchange.Await(part).ConfigureAwait(false);
         return blob;
     }
 
@@ -209,36 +211,6 @@ public sealed class RingAllReduce
             var send = SendAsync(RingTag.Of(sequence, phase, step, chunk), payload);
             sends.Add(send);
             return send;
-        }
-
-        /// <summary>The message's bytes, owned by the caller (dispose them when done).</summary>
-        public async Task<IMemoryOwner<byte>> Receive(RingPhase phase, int step, int chunk, int expectedBytes)
-        {
-            long tag = RingTag.Of(sequence, phase, step, chunk);
-            using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
-            timeoutSource.CancelAfter(ring.Timeout);
-            IMemoryOwner<byte> message;
-            try
-            {
-                message = await ring.transport.ReceiveAsync(ring.Previous, tag, timeoutSource.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (Volatile.Read(ref sendFailure) is { } failure)
-            {
-                ExceptionDispatchInfo.Throw(failure);
-                throw;
-            }
-            catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested)
-            {
-                throw new CollectiveTimeoutException(ring.Previous, ring.Timeout, operation);
-            }
-            int received = message.Memory.Length;
-            if (received != expectedBytes)
-            {
-                message.Dispose();
-                throw new InvalidOperationException(
-                    $"{operation}: rank {ring.Previous} sent {received} bytes for tag {tag:x}, expected {expectedBytes}");
-            }
-            return message;
         }
 
         public Task Finish() => Task.WhenAll(sends);
