@@ -14,14 +14,14 @@ namespace Cluster.Tests.LfbCluster;
 
 /// <summary>
 /// A small AVA-format set made here (deterministic for a seed) and a tiny FastRCNN bank config for it: per video
-/// 64×64 JPEG rawframes at 4 fps from timestamp 900, one or two persons (moving coloured boxes) annotated at every
+/// square JPEG rawframes (64×64 unless told) at 4 fps from timestamp 900, one or two persons (moving coloured boxes) annotated at every
 /// second from 901 on, proposals = those boxes slightly shifted (score 0.95) plus a low-score stray one that the 0.85
 /// threshold drops; <c>load_from</c> is a checkpoint of the model's seeded initial weights. Val only (train reads the
 /// same files). Shared with bench/Cluster.Bench (linked source): no test framework here.
 /// </summary>
 public sealed class BankTestSet : IDisposable
 {
-    private const int Fps = 4, Size = 64, Start = 900;
+    private const int Fps = 4, Start = 900;
 
     private BankTestSet(string root, string configPath, IReadOnlyList<string> valVideos)
     {
@@ -34,7 +34,7 @@ public sealed class BankTestSet : IDisposable
     public string ConfigPath { get; }
     public IReadOnlyList<string> ValVideos { get; }
 
-    public static BankTestSet Create(string prefix, int videos = 6, int seconds = 10, int seed = 3, string? root = null)
+    public static BankTestSet Create(string prefix, int videos = 6, int seconds = 10, int seed = 3, string? root = null, int frameSize = 64)
     {
         string folder = root is null ? Directory.CreateTempSubdirectory(prefix).FullName : Directory.CreateDirectory(Path.Combine(root, prefix.TrimEnd('-'))).FullName;
         var random = new Random(seed);
@@ -46,7 +46,7 @@ public sealed class BankTestSet : IDisposable
         {
             int persons = 1 + random.Next(2);
             var tracks = Enumerable.Range(0, persons).Select(_ => new Track(random)).ToList();
-            WriteFrames(Path.Combine(folder, "rawframes", video), tracks, seconds);
+            WriteFrames(Path.Combine(folder, "rawframes", video), tracks, seconds, frameSize);
             for (int t = Start + 1; t < Start + seconds; t++)
             {
                 string boxes = "";
@@ -67,7 +67,7 @@ public sealed class BankTestSet : IDisposable
         File.WriteAllText(proposalFile, proposals.ToString());
         string checkpoint = Path.Combine(folder, "init.pth");
         string config = Path.Combine(folder, "bank_tiny.yaml");
-        File.WriteAllText(config, Config(annFile, proposalFile, Path.Combine(folder, "rawframes"), checkpoint, Start + seconds));
+        File.WriteAllText(config, Config(annFile, proposalFile, Path.Combine(folder, "rawframes"), checkpoint, Start + seconds, frameSize));
         SaveInitialWeights(config, checkpoint, seed);
         return new BankTestSet(folder, config, ids);
     }
@@ -114,16 +114,16 @@ public sealed class BankTestSet : IDisposable
         }
     }
 
-    private static void WriteFrames(string folder, IReadOnlyList<Track> tracks, int seconds)
+    private static void WriteFrames(string folder, IReadOnlyList<Track> tracks, int seconds, int size)
     {
         Directory.CreateDirectory(folder);
         for (int frame = 0; frame < (seconds + 1) * Fps; frame++)
         {
-            using var image = new Mat(Size, Size, MatType.CV_8UC3, new Scalar(40 + frame % 7, 60, 80));
+            using var image = new Mat(size, size, MatType.CV_8UC3, new Scalar(40 + frame % 7, 60, 80));
             foreach (var track in tracks)
             {
                 var (x1, y1, x2, y2) = track.Box(frame);
-                Cv2.Rectangle(image, new Point(x1 * Size, y1 * Size), new Point(x2 * Size, y2 * Size), track.Colour, thickness: -1);
+                Cv2.Rectangle(image, new Point(x1 * size, y1 * size), new Point(x2 * size, y2 * size), track.Colour, thickness: -1);
             }
             Cv2.ImWrite(Path.Combine(folder, $"img_{frame + 1:00000}.jpg"), image);
         }
@@ -131,7 +131,7 @@ public sealed class BankTestSet : IDisposable
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private static string Config(string annFile, string proposalFile, string frames, string checkpoint, int end)
+    private static string Config(string annFile, string proposalFile, string frames, string checkpoint, int end, int size)
     {
         string Dataset(bool testMode) => $$"""
               dataset:
@@ -148,7 +148,7 @@ public sealed class BankTestSet : IDisposable
                 pipeline:
                   - {type: SampleAVAFrames, clip_len: 4, frame_interval: 2, test_mode: {{(testMode ? "true" : "false")}}}
                   - {type: RawFrameDecode}
-                  - {type: Resize, scale: [{{Size}}, {{Size}}], keep_ratio: false}
+                  - {type: Resize, scale: [{{size}}, {{size}}], keep_ratio: false}
                   - {type: FormatShape, input_format: NCTHW, collapse: true}
                   - {type: PackActionInputs}
             """;
