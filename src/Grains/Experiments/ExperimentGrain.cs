@@ -3,6 +3,7 @@ using Cluster.Abstractions.Registry;
 using Cluster.Abstractions.Sweeps;
 using Cluster.Abstractions.Workers;
 using Cluster.Grains.Registry;
+using Cluster.Grains.Workers;
 using Cluster.Training.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -61,9 +62,7 @@ public sealed class ExperimentGrain(
         if (Record.Exists)
             throw new ExperimentRejectedException($"experiment '{Id}' already exists ({Record.State.ToString().ToLowerInvariant()})");
         // Off the grain's scheduler: checking load_from may download a checkpoint.
-        var artifacts = services.GetService<IArtifactStore>() is { } store
-            ? new ArtifactLocator(store, Path.Combine(Path.GetTempPath(), "cluster-artifact-cache"))
-            : null;
+        var artifacts = SiloArtifacts.Locator(services);
         var id = Id;
         int maxEpochs = await Task.Run(() => SubmissionValidator.Validate(id, spec, artifacts));
         state.State = new ExperimentRecord

@@ -3,9 +3,6 @@ using Cluster.Grains.Workers;
 using Cluster.Training.BankJobs;
 using Cluster.Training.Configs;
 using Cluster.Training.Lfb;
-using Cluster.Training.Storage;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Cluster.Grains.Lfb;
 
@@ -14,17 +11,14 @@ namespace Cluster.Grains.Lfb;
 /// <see cref="BankShardJob"/> (a <c>load_from</c> blob URI is fetched through the silo's artifact store) and saves the
 /// part in the request's dtype.
 /// </summary>
-public sealed class AvaBankShardComputer(IServiceProvider services, IOptions<WorkerOptions> options) : IBankShardComputer
+public sealed class AvaBankShardComputer(IServiceProvider services) : IBankShardComputer
 {
     public BankShardResult Compute(BankShardWork work, string device, string outputPath, Action<long, int> progress,
         CancellationToken cancellation)
     {
         var document = ConfigLoader.LoadMerged(work.ConfigYaml, work.ConfigName);
         var input = BankInput.From(document, work.Split);
-        var artifacts = services.GetService<IArtifactStore>() is { } store
-            ? new ArtifactLocator(store, Path.Combine(options.Value.ScratchPath, "artifact-cache"))
-            : null;
-        var bank = BankShardJob.Prepare(input, work.Videos, device, artifacts).Run(progress, cancellation);
+        var bank = BankShardJob.Prepare(input, work.Videos, device, SiloArtifacts.Locator(services)).Run(progress, cancellation);
         FeatureBankFile.Save(bank, outputPath, FeatureBankDtypes.Parse(work.Dtype));
         return new BankShardResult(bank.PersonCount, bank.VideoCount);
     }

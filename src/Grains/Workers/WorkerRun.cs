@@ -143,7 +143,7 @@ public sealed class WorkerRun : ISlotRun
         translator.Watch(writer);
         using var group = JoinGroup(config);
         // An LFB head's lfb_prefix_path may be a blob URI: the process-wide bank cache reads it through this silo's store.
-        FeatureBankCache.Shared.UseLocator(new ArtifactLocator(environment.Store, Path.Combine(environment.ScratchPath, "artifact-cache")));
+        FeatureBankCache.Shared.UseLocator(SiloArtifacts.Locator(environment.Store, environment.ScratchPath));
         var job = TrainingJob.Prepare(document, WorkDir, environment.Device, checkpointWriter: writer, trainOrder: order, processGroup: group);
         return job.Run(new SyncProgress(translator.Translate), cancel.Token);
     }
