@@ -1,11 +1,13 @@
 using System.Buffers.Binary;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
 namespace Cluster.Training.Lfb;
 
 /// <summary>
 /// Moves float spans to and from a stream as raw little-endian float32 or float16 bytes, whole spans at a time
-/// (reinterpreted with MemoryMarshal; byte-swapped only on a big-endian host).
+/// (reinterpreted with MemoryMarshal, converted to and from float16 with the vectorised TensorPrimitives; byte-swapped
+/// only on a big-endian host).
 /// </summary>
 internal sealed class LittleEndianValues
 {
@@ -21,7 +23,7 @@ internal sealed class LittleEndianValues
             if (dtype == FeatureBankDtype.Float16)
             {
                 var half = halves.AsSpan(0, chunk.Length);
-                for (int i = 0; i < chunk.Length; i++) half[i] = (Half)chunk[i];
+                TensorPrimitives.ConvertToHalf(chunk, half);
                 var bits = MemoryMarshal.Cast<Half, ushort>(half);
                 if (!BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(bits, bits);
                 stream.Write(MemoryMarshal.AsBytes(bits));
@@ -59,7 +61,7 @@ internal sealed class LittleEndianValues
             var bits = MemoryMarshal.Cast<Half, ushort>(half);
             stream.ReadExactly(MemoryMarshal.AsBytes(bits));
             if (!BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(bits, bits);
-            for (int i = 0; i < chunk.Length; i++) chunk[i] = (float)half[i];
+            TensorPrimitives.ConvertToSingle(half, chunk);
         }
     }
 }

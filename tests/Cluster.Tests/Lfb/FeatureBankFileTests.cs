@@ -43,6 +43,36 @@ public sealed class FeatureBankFileTests : IDisposable
     }
 
     [Fact]
+    public void Float16OfManyValuesRoundsToNearestEvenAsTheScalarCastDoes()
+    {
+        // Enough values for the vectorised conversion's wide path, across the float16 range: subnormals (below
+        // 6.1e-5), ties between two halves, the largest half (65504) and overflow to infinity.
+        var random = new Random(7);
+        var values = new float[4099];
+        for (int i = 0; i < values.Length; i++)
+        {
+            float magnitude = MathF.Pow(10, -7 + 12 * (float)random.NextDouble());
+            values[i] = (i % 2 == 0 ? 1 : -1) * magnitude;
+        }
+        values[0] = 1 + 1f / 2048; // halfway between 1 and the next half: rounds to even (1)
+        values[1] = 65504;
+        values[2] = 65520; // rounds to infinity
+        values[3] = 3e-8f; // rounds to the smallest subnormal half
+        var bank = new FeatureBank(values.Length);
+        bank.Add("v", 1, values);
+        using var buffer = new MemoryStream();
+        FeatureBankFile.Write(bank, buffer, FeatureBankDtype.Float16);
+        buffer.Position = 0;
+        var read = FeatureBankFile.Read(buffer, "memory").Get("v", 1).ToArray();
+
+        Assert.Equal(values.Select(v => (float)(Half)v), read);
+        Assert.Equal(1f, read[0]);
+        Assert.Equal(65504f, read[1]);
+        Assert.Equal(float.PositiveInfinity, read[2]);
+        Assert.Equal((float)Half.Epsilon, read[3]);
+    }
+
+    [Fact]
     public void Float16IsAboutHalfTheBytes()
     {
         var bank = BankSamples.Make(videos: 4, seconds: 30, channels: 64);
