@@ -75,18 +75,20 @@ internal static class AllReduceBenchmark
         using var processGroup = groups.Create(group, config, device, CancellationToken.None);
         using var flag = torch.zeros(1, torch.float32, torch.device(device));
         bool cuda = device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
+        using var ownValue = own.ToScalar();
+        using var expectedValue = expected.ToScalar();
         var results = spec.SizesBytes.Select(size =>
         {
             using var tensor = torch.empty(size / sizeof(float), torch.float32, torch.device(device));
             return Measure(spec, size / sizeof(float) * sizeof(float),
-                fill: () => tensor.fill_(own),
+                fill: () => tensor.fill_(ownValue),
                 reduce: () =>
                 {
                     processGroup.AllReduceSum([tensor]);
                     if (cuda) torch.cuda.synchronize(torch.device(device));
                 },
                 barrier: () => processGroup.AllReduceSum([flag]),
-                check: () => tensor.eq(expected).all().item<bool>());
+                check: () => tensor.eq(expectedValue).all().item<bool>());
         }).ToList();
         return new AllReduceBenchmarkResult(spec.Rank, processGroup.Describe, results);
     }

@@ -1,3 +1,4 @@
+using Cluster.Training.Engine;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,13 +21,14 @@ internal sealed class SyncBatchNormFunction : autograd.SingleTensorFunction<Sync
         var shape = BroadcastShape(input);
         long count = input.numel() / Math.Max(channels, 1);
 
+        using var held = new HeldScalars();
         // Row `rank` = [count, mean (C), centred sum of squares (C)]; the sum over ranks fills every row everywhere.
         var statsType = input.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         var x = input.to(statsType);
         var localMean = count > 0 ? x.mean(dims) : zeros(channels, statsType, input.device);
         var localM2 = count > 0 ? (x - localMean.view(shape)).square().sum(dims) : zeros(channels, statsType, input.device);
         var table = zeros([group.WorldSize, 2 * channels + 1], statsType, input.device);
-        table[group.Rank].copy_(cat([full(1, count, statsType, input.device), localMean, localM2]));
+        table[group.Rank].copy_(cat([full(1, held.Of(count), statsType, input.device), localMean, localM2]));
         group.AllReduceSum([table]);
 
         var counts = table.narrow(1, 0, 1);
@@ -35,14 +37,16 @@ internal sealed class SyncBatchNormFunction : autograd.SingleTensorFunction<Sync
         double total = counts.sum().ToDouble();
         if (total <= 1)
             throw new ArgumentException($"SyncBatchNorm needs more than one value per channel over all ranks, got {total}");
-        var mean = (counts * means).sum(dim: 0) / total;
+        var totalScalar = held.Of(total);
+        var mean = (counts * means).sum(dim: 0) / totalScalar;
         var m2 = (m2s + counts * (means - mean).square()).sum(dim: 0);
-        var invstd = (m2 / total + settings.Eps).rsqrt();
+        var invstd = (m2 / totalScalar + held.Of(settings.Eps)).rsqrt();
 
+        var (keep, momentum) = (held.Of(1 - settings.Momentum), held.Of(settings.Momentum));
         if (settings.RunningMean is { } runningMean)
-            runningMean.mul_(1 - settings.Momentum).add_(mean.to(runningMean.dtype), alpha: settings.Momentum);
+            runningMean.mul_(keep).add_(mean.to(runningMean.dtype), alpha: momentum);
         if (settings.RunningVar is { } runningVar)
-            runningVar.mul_(1 - settings.Momentum).add_((m2 / (total - 1)).to(runningVar.dtype), alpha: settings.Momentum);
+            runningVar.mul_(keep).add_((m2 / held.Of(total - 1)).to(runningVar.dtype), alpha: momentum);
 
         var output = (x - mean.view(shape)) * invstd.view(shape);
         if (weight is not null) output = output * weight.to(statsType).view(shape);
@@ -74,6 +78,7 @@ internal sealed class SyncBatchNormFunction : autograd.SingleTensorFunction<Sync
         var sumDy = dy.sum(dims);
         var sumDyCentred = (dy * centred).sum(dims);
 
+        using var held = new HeldScalars();
         Tensor? gradInput = null;
         if (inputNeedsGrad)
         {
@@ -82,8 +87,9 @@ internal sealed class SyncBatchNormFunction : autograd.SingleTensorFunction<Sync
             {
                 group.AllReduceSum([both]);
                 long channels = mean.shape[0];
-                var meanDy = both.narrow(0, 0, channels) / total;
-                var meanDyCentred = both.narrow(0, channels, channels) / total;
+                var totalScalar = held.Of(total);
+                var meanDy = both.narrow(0, 0, channels) / totalScalar;
+                var meanDyCentred = both.narrow(0, channels, channels) / totalScalar;
                 var scale = hasWeight ? invstd * weight!.to(mean.dtype) : invstd;
                 gradInput = ((dy - meanDy.view(shape) - centred * (invstd.square() * meanDyCentred).view(shape)) * scale.view(shape))
                     .to(input.dtype);
@@ -91,7 +97,7 @@ internal sealed class SyncBatchNormFunction : autograd.SingleTensorFunction<Sync
             catch (Exception fault)
             {
                 SyncBatchNorm.RecordBackwardFault(group, fault);
-                gradInput = full_like(input, double.NaN);
+                gradInput = full_like(input, held.Of(double.NaN));
             }
         }
         var gradWeight = hasWeight ? (sumDyCentred * invstd).to(weight!.dtype) : null;

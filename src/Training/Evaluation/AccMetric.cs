@@ -1,3 +1,4 @@
+using Cluster.Training.Engine;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -70,12 +71,14 @@ public sealed class AccMetric(IReadOnlyList<string> metricList, IReadOnlyList<in
     public static double MeanClassAccuracy(Tensor scores, Tensor labels)
     {
         using var scope = NewDisposeScope();
+        using var held = new HeldScalars();
+        var (zero, one) = (held.Of(0), held.Of(1));
         long classes = scores.shape[1];
         var predictions = scores.argmax(1);
         var labelCounts = labels.bincount(null, classes).to(float64);
         var hits = labels.masked_select(predictions.eq(labels)).bincount(null, classes).to(float64);
-        var occurring = labelCounts.gt(0).logical_or(predictions.bincount(null, classes).gt(0));
-        var recall = hits / labelCounts.clamp_min(1);
+        var occurring = labelCounts.gt(zero).logical_or(predictions.bincount(null, classes).gt(zero));
+        var recall = hits / labelCounts.clamp_min(one);
         return recall.masked_select(occurring).mean().item<double>();
     }
 

@@ -92,7 +92,8 @@ public sealed class OptimWrapper : IDisposable
     /// <returns>The total gradient norm before clipping when this call clipped, else null.</returns>
     public double? UpdateParams(Tensor loss)
     {
-        using (var scaled = loss / LossFactor())
+        using (var factor = LossFactor().ToScalar())
+        using (var scaled = loss / factor)
         {
             scaled.backward();
         }

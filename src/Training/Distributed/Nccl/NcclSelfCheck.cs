@@ -1,3 +1,4 @@
+using Cluster.Training.Engine;
 using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -91,7 +92,8 @@ public static class NcclSelfCheck
         var device = new Device(DeviceType.CUDA, rank);
         using var group = NcclProcessGroup.Create(rank, ranks, id, device, NcclOptions.Default with { BucketBytes = 1 << 20 });
         var lines = new List<string> { group.Describe };
-        var tensors = new[] { full(300_000, rank + 1f, device: device), full(5, 10f * (rank + 1), device: device) };
+        using var held = new HeldScalars();
+        var tensors = new[] { full(300_000, held.Of(rank + 1f), device: device), full(5, held.Of(10f * (rank + 1)), device: device) };
         group.AllReduceMean(tensors);
         float meanOfRanks = (ranks + 1) / 2f;
         lines.Add(Verdict("AllReduceMean", tensors[0].cpu().data<float>().ToArray(), _ => meanOfRanks));

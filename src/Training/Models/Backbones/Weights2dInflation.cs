@@ -31,7 +31,8 @@ internal static class Weights2dInflation
         var kernelT = weight3d.shape[2];
         var expected = new[] { weight3d.shape[0], weight3d.shape[1], weight3d.shape[3], weight3d.shape[4] };
         if (!weight2d.shape.SequenceEqual(expected)) return;
-        weight3d.copy_(weight2d.unsqueeze(2).expand_as(weight3d) / kernelT);
+        using var kernelLength = kernelT.ToScalar();
+        weight3d.copy_(weight2d.unsqueeze(2).expand_as(weight3d) / kernelLength);
     }
 
     /// <summary>"layer1.0.conv2" → "layer1.0.bn2"; "conv1" → "bn1".</summary>

@@ -1,3 +1,4 @@
+using Cluster.Training.Engine;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -58,15 +59,18 @@ public sealed class BBoxHeadAVA : nn.Module<Tensor, Tensor>, Init.IInitWeights
     public Tensor Loss(Tensor logits, Tensor labels)
     {
         using var scope = NewDisposeScope();
+        using var held = new HeldScalars();
+        var (zero, one) = (held.Of(0), held.Of(1));
         var targets = labels.to(logits.dtype)[.., 1..];
-        var positive = targets.sum(1).gt(0).nonzero().squeeze(1);
-        if (positive.shape[0] == 0) return (logits.sum() * 0).MoveToOuterDisposeScope();
+        var positive = targets.sum(1).gt(zero).nonzero().squeeze(1);
+        if (positive.shape[0] == 0) return (logits.sum() * zero).MoveToOuterDisposeScope();
         var scores = logits[.., 1..].index_select(0, positive);
         var bce = nn.functional.binary_cross_entropy_with_logits(scores, targets.index_select(0, positive),
             reduction: nn.Reduction.None);
+        var alpha = held.Of(config.FocalAlpha);
         var focal = config.FocalGamma == 0
-            ? bce * config.FocalAlpha
-            : config.FocalAlpha * (1 - (-bce).exp()).pow(config.FocalGamma) * bce;
+            ? bce * alpha
+            : alpha * (one - (-bce).exp()).pow(held.Of(config.FocalGamma)) * bce;
         return focal.mean().MoveToOuterDisposeScope();
     }
 

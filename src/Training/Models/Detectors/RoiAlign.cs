@@ -1,3 +1,4 @@
+using Cluster.Training.Engine;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -30,12 +31,13 @@ public static class RoiAlign
         if (outputHeight <= 0 || outputWidth <= 0 || samplingRatio < 0)
             throw new ArgumentException($"RoIAlign: output size {outputHeight}×{outputWidth} and sampling ratio {samplingRatio} must be positive (0 = adaptive ratio)");
         using var scope = NewDisposeScope();
+        using var held = new HeldScalars();
         long height = features.shape[2], width = features.shape[3];
         var boxes = rois.detach().to(float64);
-        double offset = aligned ? 0.5 : 0.0;
-        var start = boxes[.., 1..3] * spatialScale - offset;
-        var size = boxes[.., 3..5] * spatialScale - offset - start;
-        if (!aligned) size = size.clamp_min(1.0);
+        var (scale, offset) = (held.Of(spatialScale), held.Of(aligned ? 0.5 : 0.0));
+        var start = boxes[.., 1..3] * scale - offset;
+        var size = boxes[.., 3..5] * scale - offset - start;
+        if (!aligned) size = size.clamp_min(held.Of(1.0));
         var rows = boxes[.., 0].to(int64);
         var ay = Interpolation(start[.., 1], size[.., 1], outputHeight, height, samplingRatio);
         var ax = Interpolation(start[.., 0], size[.., 0], outputWidth, width, samplingRatio);
@@ -50,28 +52,32 @@ public static class RoiAlign
     /// </summary>
     private static Tensor Interpolation(Tensor start, Tensor size, int bins, long length, int samplingRatio)
     {
+        using var held = new HeldScalars();
+        var (one, zero, binCount) = (held.Of(1), held.Of(0), held.Of(bins));
         long rois = start.shape[0];
-        var binSize = size / bins;
+        var binSize = size / binCount;
         // Samples per bin: fixed, or ceil(size / bins) per RoI (≤ 0 for an empty box: no samples, output 0).
         var grid = samplingRatio > 0
-            ? full(rois, (double)samplingRatio, dtype: float64, device: start.device)
-            : size.div(bins).ceil().clamp_min(0);
+            ? full(rois, held.Of((double)samplingRatio), dtype: float64, device: start.device)
+            : size.div(binCount).ceil().clamp_min(zero);
         long maxGrid = rois == 0 ? 1 : Math.Max(1, (long)grid.max().item<double>());
-        var sample = arange(maxGrid, dtype: float64, device: start.device);
-        var bin = arange(bins, dtype: float64, device: start.device);
+        // The three-Scalar arange: TorchSharp's shorter ones make their start and step as temporaries.
+        var sample = arange(zero, held.Of(maxGrid), one, dtype: float64, device: start.device);
+        var bin = arange(zero, binCount, one, dtype: float64, device: start.device);
         // Position of sample s of bin b: start + b·binSize + (s + 0.5)·binSize / grid → [R, bins, maxGrid].
         var position = start.view(-1, 1, 1) + bin.view(1, -1, 1) * binSize.view(-1, 1, 1)
-                       + (sample.view(1, 1, -1) + 0.5) * (binSize / grid.clamp_min(1)).view(-1, 1, 1);
+                       + (sample.view(1, 1, -1) + held.Of(0.5)) * (binSize / grid.clamp_min(one)).view(-1, 1, 1);
         var used = sample.view(1, 1, -1).lt(grid.view(-1, 1, 1));
-        var inside = position.ge(-1.0).logical_and(position.le(length)).logical_and(used);
-        var clamped = position.clamp_min(0.0);
-        var low = clamped.floor().clamp_max(length - 1);
-        var atEnd = low.ge(length - 1);
-        var high = where(atEnd, low, low + 1);
+        var inside = position.ge(held.Of(-1.0)).logical_and(position.le(held.Of(length))).logical_and(used);
+        var clamped = position.clamp_min(held.Of(0.0));
+        var last = held.Of(length - 1);
+        var low = clamped.floor().clamp_max(last);
+        var atEnd = low.ge(last);
+        var high = where(atEnd, low, low + one);
         var fraction = where(atEnd, zeros_like(clamped), clamped - low);
-        var weight = inside.to(float64) / grid.clamp_min(1).view(-1, 1, 1);
+        var weight = inside.to(float64) / grid.clamp_min(one).view(-1, 1, 1);
         var matrix = zeros(rois, bins, length, dtype: float64, device: start.device);
-        matrix.scatter_add_(2, low.to(int64), weight * (1 - fraction));
+        matrix.scatter_add_(2, low.to(int64), weight * (one - fraction));
         matrix.scatter_add_(2, high.to(int64), weight * fraction);
         return matrix;
     }

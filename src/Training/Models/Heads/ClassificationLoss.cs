@@ -1,3 +1,4 @@
+using Cluster.Training.Engine;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,9 +20,10 @@ public sealed class ClassificationLoss
     public Tensor Compute(Tensor logits, Tensor labels)
     {
         using var scope = NewDisposeScope();
+        using var held = new HeldScalars();
         var hard = !labels.is_floating_point();
         if (!hard && config.MultiClass && config.LabelSmoothEps != 0)
-            labels = labels * (1 - config.LabelSmoothEps) + config.LabelSmoothEps / config.NumClasses;
+            labels = labels * held.Of(1 - config.LabelSmoothEps) + held.Of(config.LabelSmoothEps / config.NumClasses);
         using var classWeight = loss.ClassWeight is { } w ? tensor(w.ToArray(), dtype: logits.dtype, device: logits.device) : null;
         var value = loss switch
         {
@@ -32,7 +34,7 @@ public sealed class ClassificationLoss
             BCELossWithLogitsConfig => nn.functional.binary_cross_entropy_with_logits(logits, labels, classWeight),
             _ => throw new ArgumentException($"cls_head.loss_cls: unsupported loss {loss.GetType().Name}"),
         };
-        return (value * loss.LossWeight).MoveToOuterDisposeScope();
+        return (value * held.Of(loss.LossWeight)).MoveToOuterDisposeScope();
     }
 
     private static Tensor SoftCrossEntropy(Tensor logits, Tensor labels, Tensor? classWeight)

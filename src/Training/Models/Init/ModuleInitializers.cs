@@ -1,3 +1,4 @@
+using Cluster.Training.Engine;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,7 +17,11 @@ public static class ModuleInitializers
         using (no_grad())
         {
             if (weight is not null) InitWeight(weight, config);
-            if (bias is not null) nn.init.constant_(bias, config.EffectiveBias);
+            if (bias is not null)
+            {
+                using var value = config.EffectiveBias.ToScalar();
+                nn.init.constant_(bias, value);
+            }
         }
     }
 
@@ -25,7 +30,7 @@ public static class ModuleInitializers
         switch (config)
         {
             case ConstantInitConfig c:
-                nn.init.constant_(weight, c.Val);
+                using (var value = c.Val.ToScalar()) nn.init.constant_(weight, value);
                 break;
             case XavierInitConfig x when x.Distribution == InitDistribution.Uniform:
                 nn.init.xavier_uniform_(weight, x.Gain);
@@ -69,9 +74,10 @@ public static class ModuleInitializers
         var upper = NormalCdf((b - mean) / std);
         weight.uniform_(2 * lower - 1, 2 * upper - 1);
         weight.erfinv_();
-        weight.mul_(std * Math.Sqrt(2));
-        weight.add_(mean);
-        weight.clamp_(a, b);
+        using var held = new HeldScalars();
+        weight.mul_(held.Of(std * Math.Sqrt(2)));
+        weight.add_(held.Of(mean));
+        weight.clamp_(held.Of(a), held.Of(b));
     }
 
     private static double NormalCdf(double x) => (1 + Erf(x / Math.Sqrt(2))) / 2;
