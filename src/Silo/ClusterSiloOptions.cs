@@ -109,8 +109,8 @@ public sealed class ClusterSiloOptions
         Membership.Validate();
         if (Experiments.ReminderPeriod < MinimumReminderPeriod)
             throw new ArgumentException($"{SectionName}:Experiments:ReminderPeriod {Experiments.ReminderPeriod} is shorter than {SectionName}:MinimumReminderPeriod {MinimumReminderPeriod}");
-        if (Experiments.SupervisionInterval <= TimeSpan.Zero || Experiments.MissesBeforeLost < 1)
-            throw new ArgumentException($"{SectionName}:Experiments:SupervisionInterval must be positive and MissesBeforeLost at least 1");
+        if (Experiments.SupervisionInterval <= TimeSpan.Zero || Experiments.MissesBeforeLost < 1 || Experiments.UnreachableBeforeLost <= TimeSpan.Zero)
+            throw new ArgumentException($"{SectionName}:Experiments:SupervisionInterval and UnreachableBeforeLost must be positive and MissesBeforeLost at least 1");
         if (Sweeps.ReminderPeriod < MinimumReminderPeriod)
             throw new ArgumentException($"{SectionName}:Sweeps:ReminderPeriod {Sweeps.ReminderPeriod} is shorter than {SectionName}:MinimumReminderPeriod {MinimumReminderPeriod}");
         if (Sweeps.TickInterval <= TimeSpan.Zero || Sweeps.ExperimentCallTimeout <= TimeSpan.Zero)

@@ -34,7 +34,7 @@ public sealed class ExperimentGrain(
     private readonly SemaphoreSlim writeGate = new(1, 1);
     private IGrainTimer? timer;
     private LiveProgress? progress;
-    private int misses;
+    private HeartbeatMisses? heartbeat;
     // Ranks above 0 that reported the end of this generation: idle by design while rank 0 finishes, not lost.
     private readonly HashSet<string> finished = [];
     // Only the current generation's is kept: a new generation makes its rank 0 publish a fresh one.
@@ -238,7 +238,7 @@ public sealed class ExperimentGrain(
         Record.Reason = null;
         Record.StartedAt ??= DateTimeOffset.UtcNow;
         Record.Workers = slots.Select((slot, rank) => new WorkerAssignment(slot.WorkerKey, slot.SiloName, slot.Device, rank)).ToList();
-        misses = 0;
+        Heartbeat.Reset();
         progress = null;
         rendezvous = null;
         finished.Clear();
@@ -267,36 +267,27 @@ public sealed class ExperimentGrain(
         await Track();
     }
 
-    /// <summary>Heartbeats: a worker that does not answer, or is not running this generation, misses a beat.</summary>
+    private HeartbeatMisses Heartbeat => heartbeat ??= new HeartbeatMisses(settings.MissesBeforeLost, settings.UnreachableBeforeLost);
+
+    /// <summary>Heartbeats: a worker that answers idle or busy with something else, or is unreachable, misses a beat (see
+    /// <see cref="HeartbeatMisses"/>).</summary>
     private async Task CheckWorkers()
     {
         int generation = Record.Generation;
         var workers = Record.Workers.ToList();
-        var problems = await Task.WhenAll(workers.Select(w => Probe(w.WorkerKey, generation)));
+        var membership = services.GetService<IClusterMembershipService>();
+        var probes = await Task.WhenAll(workers.Select(w => WorkerProbe.SendAsync(GrainFactory, membership, w.WorkerKey,
+            settings.WorkerStatusTimeout, status => Judge(status, w.WorkerKey, generation))));
         if (Record.State != ExperimentState.Running || Record.Generation != generation) return;
-        int failed = Array.FindIndex(problems, p => p is not null);
-        if (failed < 0)
-        {
-            misses = 0;
-            return;
-        }
-        if (++misses < settings.MissesBeforeLost) return;
-        await Regroup($"worker {workers[failed].WorkerKey} lost ({problems[failed]})");
+        if (Heartbeat.Beat(workers.Zip(probes, (w, p) => (w.WorkerKey, p)).ToList(), DateTimeOffset.UtcNow) is { } lost)
+            await Regroup(lost);
     }
 
-    private async Task<string?> Probe(string workerKey, int generation)
+    private string? Judge(WorkerStatus status, string workerKey, int generation)
     {
-        try
-        {
-            var status = await GrainFactory.GetGrain<IGpuWorkerGrain>(workerKey).GetStatus().WaitAsync(settings.WorkerStatusTimeout);
-            if (status.Busy && status.ExperimentId == Id && status.Generation == generation) return null;
-            if (!status.Busy && finished.Contains(workerKey)) return null;
-            return status.Busy ? $"it runs experiment '{status.ExperimentId}' generation {status.Generation}" : "it is idle";
-        }
-        catch (Exception e)
-        {
-            return $"{e.GetType().Name}: {e.Message}";
-        }
+        if (status.Busy && status.ExperimentId == Id && status.Generation == generation) return null;
+        if (!status.Busy && finished.Contains(workerKey)) return null;
+        return status.Busy ? $"it runs experiment '{status.ExperimentId}' generation {status.Generation}" : "it is idle";
     }
 
     /// <summary>
@@ -317,7 +308,7 @@ public sealed class ExperimentGrain(
         Record.Workers = [];
         progress = null;
         rendezvous = null;
-        misses = 0;
+        Heartbeat.Reset();
         await Persist();
         await StopWorkers(group);
         var hung = await FindHung(group, generation);

@@ -12,6 +12,13 @@ public sealed class ExperimentOptions
     /// <summary>Consecutive misses (no answer, or the worker runs something else) before a worker is declared lost.</summary>
     public int MissesBeforeLost { get; set; } = 2;
 
+    /// <summary>
+    /// How long a worker whose silo is still a cluster member may fail its heartbeats before it is declared lost. Such
+    /// failures happen for seconds after another silo dies (until membership declares it dead); keep this above the
+    /// membership's ProbeTimeout × NumMissedProbesLimit.
+    /// </summary>
+    public TimeSpan UnreachableBeforeLost { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>A worker's Start returns at once; one that does not answer within this is treated as lost.</summary>
     public TimeSpan WorkerStartTimeout { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -3,6 +3,7 @@ using Cluster.Abstractions.Registry;
 using Cluster.Abstractions.Data;
 using Cluster.Abstractions.Workers;
 using Cluster.Grains.Experiments;
+using Cluster.Grains.Workers;
 using Cluster.Training.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -33,7 +34,7 @@ public sealed class FeatureBankGrain(
 
     private readonly ExperimentOptions settings = options.Value;
     private readonly Dictionary<(string Split, int Shard), (int Attempt, long Features)> live = [];
-    private readonly Dictionary<(string Split, int Shard), int> misses = [];
+    private readonly Dictionary<(string Split, int Shard), HeartbeatMisses> misses = [];
     private readonly Dictionary<string, Task<BankBlob>> merges = [];
     private readonly HashSet<string> leased = [];
     private IGrainTimer? timer;
@@ -181,19 +182,21 @@ public sealed class FeatureBankGrain(
     {
         var running = BankLedger.Running(Record);
         if (running.Count == 0) return;
-        var problems = await Task.WhenAll(running.Select(r => Probe(r.Shard.Worker!, r.Shard.Attempt)));
+        var membership = services.GetService<IClusterMembershipService>();
+        var probes = await Task.WhenAll(running.Select(r => WorkerProbe.SendAsync(GrainFactory, membership, r.Shard.Worker!,
+            settings.WorkerStatusTimeout, status => Judge(status, r.Shard.Attempt))));
         bool changed = false;
-        foreach (var ((job, shard), problem) in running.Zip(problems))
+        foreach (var ((job, shard), probe) in running.Zip(probes))
         {
             var key = (job.Request.Split, shard.Index);
-            if (problem is null || !shard.IsRunning)
+            if (probe.Problem is null || !shard.IsRunning)
             {
                 misses.Remove(key);
                 continue;
             }
-            int missed = misses.GetValueOrDefault(key) + 1;
-            misses[key] = missed;
-            if (missed < settings.MissesBeforeLost) continue;
+            if (!misses.TryGetValue(key, out var heartbeat))
+                misses[key] = heartbeat = new HeartbeatMisses(settings.MissesBeforeLost, settings.UnreachableBeforeLost);
+            if (heartbeat.Beat([(shard.Worker!, probe)], DateTimeOffset.UtcNow) is not { } problem) continue;
             misses.Remove(key);
             live.Remove(key);
             var work = await GrainFactory.GetGrain<IDatasetShardGrain>(shard.Key).GetBankWork(Id);
@@ -201,8 +204,8 @@ public sealed class FeatureBankGrain(
             if (work?.Part is { } part) BankLedger.Adopt(shard, part);
             else
             {
-                logger.LogWarning("bank {Id}: worker {Worker} of shard {Split}/{Shard} lost ({Problem}); handing the shard out again",
-                    Id, shard.Worker, job.Request.Split, shard.Index, problem);
+                logger.LogWarning("bank {Id}, shard {Split}/{Shard}: {Problem}; handing the shard out again",
+                    Id, job.Request.Split, shard.Index, problem);
                 leased.Remove(shard.Worker!);
                 BankLedger.Lost(job, shard);
             }
@@ -211,18 +214,10 @@ public sealed class FeatureBankGrain(
         if (changed) await state.WriteStateAsync();
     }
 
-    private async Task<string?> Probe(string workerKey, int attempt)
+    private string? Judge(WorkerStatus status, int attempt)
     {
-        try
-        {
-            var status = await GrainFactory.GetGrain<IGpuWorkerGrain>(workerKey).GetStatus().WaitAsync(settings.WorkerStatusTimeout);
-            if (status.Busy && status.ExperimentId == LeaseId && status.Generation == attempt) return null;
-            return status.Busy ? $"it runs '{status.ExperimentId}' ({status.Generation})" : "it is idle";
-        }
-        catch (Exception e)
-        {
-            return $"{e.GetType().Name}: {e.Message}";
-        }
+        if (status.Busy && status.ExperimentId == LeaseId && status.Generation == attempt) return null;
+        return status.Busy ? $"it runs '{status.ExperimentId}' ({status.Generation})" : "it is idle";
     }
 
     /// <summary>Leases slots for the pending shards (counting those already leased) and starts one shard on each idle one.</summary>

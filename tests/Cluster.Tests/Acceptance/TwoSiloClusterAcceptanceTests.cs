@@ -7,6 +7,7 @@ using Cluster.Tests.Infrastructure;
 using Cluster.Training.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Xunit.Abstractions;
 
 namespace Cluster.Tests.Acceptance;
 
@@ -17,7 +18,7 @@ namespace Cluster.Tests.Acceptance;
 /// checkpoint with every epoch recorded once; a cancel mid-epoch ends the run and frees its slot.
 /// </summary>
 [Collection(GlobalTorchRandomCollection.Name)]
-public sealed class TwoSiloClusterAcceptanceTests : IAsyncLifetime
+public sealed class TwoSiloClusterAcceptanceTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string ClusterId = "cluster"; // what a client assumes without CLUSTER_ID; this test has its own Redis
     private const string Container = "checkpoints";
@@ -82,6 +83,9 @@ public sealed class TwoSiloClusterAcceptanceTests : IAsyncLifetime
 
         var done = await WaitFor(experiment, s => s.State.IsTerminal(), "the end of the run", minutes: 5);
         var logs = await experiment.GetLogs(0, 10_000);
+        output.WriteLine($"killed {victim.Address} (the grain's silo) with epochs [{string.Join(",", running.History.Select(h => h.Epoch))}] " +
+                         $"on {string.Join(", ", running.Workers.Select(w => w.WorkerKey))}; the run's log:");
+        foreach (var line in logs.Lines) output.WriteLine("  " + line);
         Assert.True(done.State == ExperimentState.Completed, $"{done.State}: {done.Reason}\n" + string.Join('\n', logs.Lines));
         Assert.Equal(survivor.Address, done.GrainSilo);
         Assert.Equal(Enumerable.Range(1, Epochs), done.History.Select(h => h.Epoch));
@@ -95,7 +99,8 @@ public sealed class TwoSiloClusterAcceptanceTests : IAsyncLifetime
         else
         {
             // The worker survived: the reactivated grain adopted it, the same generation trained on.
-            Assert.Equal(running.Generation, done.Generation);
+            Assert.True(running.Generation == done.Generation,
+                $"generation {running.Generation} became {done.Generation}:\n" + string.Join('\n', logs.Lines));
         }
 
         // Every listed checkpoint is a blob in Azurite whose bytes match the recorded SHA-256.
