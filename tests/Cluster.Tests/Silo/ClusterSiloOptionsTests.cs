@@ -50,6 +50,8 @@ public class ClusterSiloOptionsTests
     [InlineData("Devices", "tpu", "Cluster:Devices 'tpu' is unknown")]
     [InlineData("AdvertisedIp", "not-an-ip", "Cluster:AdvertisedIp 'not-an-ip' is not an IP address")]
     [InlineData("Storage:Kind", "s3", "Cluster:Storage: artifact store kind 's3' is unknown")]
+    [InlineData("Experiments:MissesBeforeLost", "0", "Cluster:Experiments:SupervisionInterval and UnreachableBeforeLost must be positive and MissesBeforeLost at least 1")]
+    [InlineData("Experiments:UnreachableBeforeLost", "00:00:00", "Cluster:Experiments:SupervisionInterval and UnreachableBeforeLost must be positive")]
     public void A_bad_value_is_one_line_naming_its_key(string key, string value, string expected)
     {
         var e = Assert.Throws<ArgumentException>(() => ClusterConfiguration.Load(overrides: Cluster((key, value))));
