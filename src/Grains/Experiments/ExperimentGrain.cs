@@ -34,7 +34,7 @@ public sealed class ExperimentGrain(
     private readonly SemaphoreSlim writeGate = new(1, 1);
     private IGrainTimer? timer;
     private LiveProgress? progress;
-    private HeartbeatMisses? heartbeat;
+    private readonly HeartbeatMisses heartbeat = new(options.Value.MissesBeforeLost, options.Value.UnreachableBeforeLost);
     // Ranks above 0 that reported the end of this generation: idle by design while rank 0 finishes, not lost.
     private readonly HashSet<string> finished = [];
     // Only the current generation's is kept: a new generation makes its rank 0 publish a fresh one.
@@ -238,7 +238,7 @@ public sealed class ExperimentGrain(
         Record.Reason = null;
         Record.StartedAt ??= DateTimeOffset.UtcNow;
         Record.Workers = slots.Select((slot, rank) => new WorkerAssignment(slot.WorkerKey, slot.SiloName, slot.Device, rank)).ToList();
-        Heartbeat.Reset();
+        heartbeat.Reset();
         progress = null;
         rendezvous = null;
         finished.Clear();
@@ -267,8 +267,6 @@ public sealed class ExperimentGrain(
         await Track();
     }
 
-    private HeartbeatMisses Heartbeat => heartbeat ??= new HeartbeatMisses(settings.MissesBeforeLost, settings.UnreachableBeforeLost);
-
     /// <summary>Heartbeats: a worker that answers idle or busy with something else, or is unreachable, misses a beat (see
     /// <see cref="HeartbeatMisses"/>).</summary>
     private async Task CheckWorkers()
@@ -279,7 +277,7 @@ public sealed class ExperimentGrain(
         var probes = await Task.WhenAll(workers.Select(w => WorkerProbe.SendAsync(GrainFactory, membership, w.WorkerKey,
             settings.WorkerStatusTimeout, status => Judge(status, w.WorkerKey, generation))));
         if (Record.State != ExperimentState.Running || Record.Generation != generation) return;
-        if (Heartbeat.Beat(workers.Zip(probes, (w, p) => (w.WorkerKey, p)).ToList(), DateTimeOffset.UtcNow) is { } lost)
+        if (heartbeat.Beat(workers.Zip(probes, (w, p) => (w.WorkerKey, p)).ToList(), DateTimeOffset.UtcNow) is { } lost)
             await Regroup(lost);
     }
 
@@ -308,7 +306,7 @@ public sealed class ExperimentGrain(
         Record.Workers = [];
         progress = null;
         rendezvous = null;
-        Heartbeat.Reset();
+        heartbeat.Reset();
         await Persist();
         await StopWorkers(group);
         var hung = await FindHung(group, generation);
